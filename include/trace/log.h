@@ -1,0 +1,195 @@
+/*
+ * libtrace - the append-only Merkle log stored in LMDB.
+ *
+ * One log per directory, one writer per log, any number of readers in other
+ * processes.  Entries are opaque bytes (up to TRACE_LOG_MAX_ENTRY each);
+ * the tree is kept as C2SP tlog-tiles so proofs cost a handful of reads.
+ * The private key never lives in the log's directory: commands that sign
+ * take a trace_signer.
+ */
+#ifndef TRACE_LOG_H
+#define TRACE_LOG_H
+
+#include "common.h"
+#include "note.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Largest entry, in bytes (the tlog-tiles entry-bundle limit). @since 1.0 */
+#define TRACE_LOG_MAX_ENTRY 65535
+
+/** @brief What a log's entries are. @since 1.0 */
+enum trace_log_kind {
+	TRACE_LOG_RAW = 1,    /**< opaque entries; @since 1.0 */
+	TRACE_LOG_EVENTS = 2  /**< canonical event encodings (event ledger); @since 1.0 */
+};
+
+/** @brief An open log (opaque; one thread at a time). @since 1.0 */
+typedef struct trace_log trace_log;
+
+/** @brief Options for creating or opening a log (opaque builder). @since 1.0 */
+typedef struct trace_log_opts trace_log_opts;
+
+/** @brief New options with defaults. @return TRACE_OK or TRACE_ENOMEM. @since 1.0 */
+TRACE_API TRACE_WARN_UNUSED int trace_log_opts_new(trace_log_opts **out);
+/** @brief Releases options; NULL is a no-op. @since 1.0 */
+TRACE_API void trace_log_opts_free(trace_log_opts *o);
+/** @brief Open for reading only (no writer lock). @since 1.0 */
+TRACE_API int trace_log_opts_set_readonly(trace_log_opts *o, int readonly);
+/**
+ * @brief Initial LMDB map size in bytes (it grows on demand).
+ * @return TRACE_OK or TRACE_EINVAL (below 1 MiB).
+ * @since 1.0
+ */
+TRACE_API int trace_log_opts_set_mapsize(trace_log_opts *o, uint64_t bytes);
+/** @brief Kind of a new log (a trace_log_kind); default TRACE_LOG_RAW. @since 1.0 */
+TRACE_API int trace_log_opts_set_kind(trace_log_opts *o, int kind);
+
+/**
+ * @brief Creates a new, empty log in @p dir (created if missing, must be empty).
+ * @param[in] origin the checkpoint origin line.
+ * @param[in] vkey the verifier key that will sign its checkpoints (stored);
+ *            a TRACE_KEY_ED25519 key.
+ * @param[in] opts may be NULL.
+ * @return TRACE_OK, TRACE_EEXISTS (a log is already there), TRACE_EINVAL,
+ *         TRACE_EIO, TRACE_EBUSY, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_log_create(trace_log **out, const char *dir,
+                                                 const char *origin, const char *vkey,
+                                                 const trace_log_opts *opts);
+
+/**
+ * @brief Opens an existing log.
+ *
+ * Unless read-only, takes the log's writer lock: a second writer, in this
+ * or another process, gets TRACE_EBUSY at once instead of blocking.
+ * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EBUSY, TRACE_ECORRUPT,
+ *         TRACE_EUNSUPPORTED (newer format), TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_log_open(trace_log **out, const char *dir,
+                                               const trace_log_opts *opts);
+
+/** @brief Closes a log; NULL is a no-op. @since 1.0 */
+TRACE_API void trace_log_close(trace_log *log);
+
+/** @brief Origin line; owned by @p log. @since 1.0 */
+TRACE_API const char *trace_log_origin(const trace_log *log);
+/** @brief Verifier key text; owned by @p log. @since 1.0 */
+TRACE_API const char *trace_log_vkey(const trace_log *log);
+/** @brief The log's trace_log_kind. @since 1.0 */
+TRACE_API int trace_log_kind(const trace_log *log);
+/** @brief The log's trace_suite. @since 1.0 */
+TRACE_API int trace_log_suite(const trace_log *log);
+
+/**
+ * @brief Number of committed entries (refreshed from storage).
+ * @return TRACE_OK, TRACE_EIO.
+ * @since 1.0
+ */
+TRACE_API int trace_log_size(uint64_t *out, trace_log *log);
+
+/**
+ * @brief Appends @p n entries in one durable transaction.
+ *
+ * Either every entry is committed and fsynced, or none is and the log is
+ * exactly as before.  The map grows when full.
+ * @param[out] first_index index of the first new entry; may be NULL.
+ * @return TRACE_OK, TRACE_EINVAL (read-only log), TRACE_ELIMIT (an entry above
+ *         TRACE_LOG_MAX_ENTRY, naming it), TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_log_append(uint64_t *first_index, trace_log *log,
+                                                 const uint8_t *const *entries,
+                                                 const size_t *lens, size_t n);
+
+/** @brief Copy of entry @p index. @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EIO, TRACE_ENOMEM. @since 1.0 */
+TRACE_API int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index);
+
+/** @brief Leaf hash of entry @p index. @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EBUFS. @since 1.0 */
+TRACE_API int trace_log_leaf_hash(uint8_t *out, size_t out_len, trace_log *log, uint64_t index);
+
+/**
+ * @brief Finds the first index whose leaf hash is @p leaf_hash.
+ * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EIO.
+ * @since 1.0
+ */
+TRACE_API int trace_log_find(uint64_t *index_out, trace_log *log,
+                             const uint8_t *leaf_hash, size_t len);
+
+/** @brief Root hash of the first @p size entries. @return TRACE_OK, TRACE_EINVAL, TRACE_EBUFS. @since 1.0 */
+TRACE_API int trace_log_root(uint8_t *out, size_t out_len, trace_log *log, uint64_t size);
+
+/**
+ * @brief Inclusion proof of entry @p index in the tree of @p size entries.
+ * @param[out] out the hashes, concatenated, leaf sibling first.
+ * @return TRACE_OK, TRACE_EINVAL (index >= size or size > log size), TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_log_inclusion_proof(trace_buf *out, trace_log *log,
+                                        uint64_t index, uint64_t size);
+
+/**
+ * @brief Consistency proof between sizes @p size1 and @p size2.
+ * @return TRACE_OK, TRACE_EINVAL (size1 == 0, size1 > size2, size2 > log size), TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_log_consistency_proof(trace_buf *out, trace_log *log,
+                                          uint64_t size1, uint64_t size2);
+
+/**
+ * @brief Signs a checkpoint for the current size, stores it, returns the note.
+ *
+ * One signature covers every entry.  The signer must match the log's
+ * verifier key.  Signing is deterministic.
+ * @return TRACE_OK, TRACE_EINVAL (wrong key, read-only log), TRACE_EUSER, TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_sign(trace_buf *out, trace_log *log,
+                                                          trace_signer *signer);
+
+/**
+ * @brief The stored signed checkpoint for @p size, or the latest when @p size
+ * is UINT64_MAX.
+ * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_log_checkpoint_get(trace_buf *out, trace_log *log, uint64_t size);
+
+/**
+ * @brief Stores witness cosignatures for a checkpoint the log signed.
+ *
+ * @p note must be a stored checkpoint's text with its log signature (which is
+ * verified) plus any further signature lines; they are merged into the stored note.
+ * @return TRACE_OK, TRACE_ENOTFOUND (no such checkpoint), TRACE_EBADSIG, TRACE_EINVAL, TRACE_EIO.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_add_cosignatures(trace_log *log,
+                                                                      const char *note,
+                                                                      size_t len);
+
+/**
+ * @brief A C2SP tlog-proof for entry @p index against the stored checkpoint
+ * of size @p size (UINT64_MAX: the latest checkpoint).
+ * @return TRACE_OK, TRACE_ENOTFOUND (no such checkpoint), TRACE_EINVAL, TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_log_prove(trace_buf *out, trace_log *log, uint64_t index, uint64_t size);
+
+/**
+ * @brief Full audit: recomputes every leaf hash and the tree, checks every
+ * stored checkpoint's signature and its consistency with the log.
+ * @return TRACE_OK; TRACE_ECHAINBREAK or TRACE_ECORRUPT naming the first bad
+ *         index with the expected and actual hash; TRACE_EBADSIG naming the
+ *         checkpoint; TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_log_audit(trace_log *log);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,17 @@
+/*
+ * libtrace - umbrella header: one product, one code traceability.
+ *
+ * Include this and link with -ltrace (pkg-config: libtrace).
+ */
+#ifndef TRACE_TRACE_H
+#define TRACE_TRACE_H
+
+#include "common.h"
+#include "error.h"
+#include "version.h"
+#include "merkle.h"
+#include "note.h"
+#include "log.h"
+#include "bundle.h"
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * crypto: SHA-256 and Ed25519 through OpenSSL EVP.  The only file that
+ * includes OpenSSL.  The digest is fetched once per hasher and its context
+ * reused; signing keys are kept as EVP_PKEY and a fresh EVP_MD_CTX is
+ * initialised for every signature (OpenSSL 3.2+ refuses to reuse one).
+ */
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include "trace/error.h"
+#include "trace/merkle.h"
+#include "trace/note.h"
+#include "crypto.h"
+#include "error_internal.h"
+#include "util/alloc.h"
+
+static const trace__suite_info suites[] = {
+	{ TRACE_SUITE_SHA256_ED25519, "sha256-ed25519", 32, 32, 32, 64 },
+};
+
+const trace__suite_info *trace__suite_info_get(int suite)
+{
+	for (size_t i = 0; i < sizeof suites / sizeof suites[0]; i++)
+		if (suites[i].id == suite)
+			return &suites[i];
+	return NULL;
+}
+
+const trace__suite_info *trace__suite_for_key_type(int key_type)
+{
+	/* Signed-note types 0x01 (Ed25519) and 0x04 (Ed25519 cosignature). */
+	if (key_type == TRACE_KEY_ED25519 || key_type == TRACE_KEY_COSIGNATURE_V1)
+		return &suites[0];
+	return NULL;
+}
+
+static int openssl_fail(int code, const char *what)
+{
+	unsigned long e = ERR_get_error();
+	char text[256] = "no OpenSSL detail";
+	if (e)
+		ERR_error_string_n(e, text, sizeof text);
+	ERR_clear_error();
+	return trace__fail_sys(code, (int)e, "%s failed: %s", what, text);
+}
+
+struct trace_hasher {
+	int suite;
+	size_t size;
+	EVP_MD *md;
+	EVP_MD_CTX *ctx;
+};
+
+int trace_hasher_new(trace_hasher **out, int suite)
+{
+	const trace__suite_info *info = trace__suite_info_get(suite);
+	if (out == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_hasher_new: out is NULL");
+	*out = NULL;
+	if (info == NULL)
+		return trace__fail(TRACE_EUNSUPPORTED, "unknown algorithm suite %d", suite);
+	trace_hasher *h = trace__calloc(1, sizeof *h);
+	if (h == NULL)
+		return trace__oom();
+	h->suite = suite;
+	h->size = info->hash_size;
+	h->md = EVP_MD_fetch(NULL, "SHA256", NULL);
+	h->ctx = EVP_MD_CTX_new();
+	if (h->md == NULL || h->ctx == NULL) {
+		trace_hasher_free(h);
+		return openssl_fail(TRACE_ENOMEM, "fetching SHA-256");
+	}
+	*out = h;
+	return TRACE_OK;
+}
+
+void trace_hasher_free(trace_hasher *h)
+{
+	if (h == NULL)
+		return;
+	EVP_MD_CTX_free(h->ctx);
+	EVP_MD_free(h->md);
+	trace__free(h);
+}
+
+size_t trace_hasher_size(const trace_hasher *h)
+{
+	return h ? h->size : 0;
+}
+
+int trace__hasher_suite(const trace_hasher *h)
+{
+	return h->suite;
+}
+
+int trace__hash3(trace_hasher *h, uint8_t *out, const void *a, size_t alen,
+                 const void *b, size_t blen, const void *c, size_t clen)
+{
+	unsigned int n = 0;
+	if (!EVP_DigestInit_ex2(h->ctx, h->md, NULL) ||
+	    (a && !EVP_DigestUpdate(h->ctx, a, alen)) ||
+	    (b && !EVP_DigestUpdate(h->ctx, b, blen)) ||
+	    (c && !EVP_DigestUpdate(h->ctx, c, clen)) ||
+	    !EVP_DigestFinal_ex(h->ctx, out, &n))
+		return openssl_fail(TRACE_EIO, "SHA-256");
+	return TRACE_OK;
+}
+
+struct trace__sigkey {
+	int suite;
+	EVP_PKEY *pkey;
+};
+
+int trace__sigkey_from_seed(trace__sigkey **out, int suite, const uint8_t *seed, size_t len)
+{
+	const trace__suite_info *info = trace__suite_info_get(suite);
+	*out = NULL;
+	if (info == NULL)
+		return trace__fail(TRACE_EUNSUPPORTED, "unknown algorithm suite %d", suite);
+	if (len != info->seed_size)
+		return trace__fail(TRACE_EINVAL, "private key is %zu bytes, expected %zu", len, info->seed_size);
+	trace__sigkey *k = trace__calloc(1, sizeof *k);
+	if (k == NULL)
+		return trace__oom();
+	k->suite = suite;
+	k->pkey = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, len);
+	if (k->pkey == NULL) {
+		trace__free(k);
+		return openssl_fail(TRACE_EINVAL, "loading the Ed25519 private key");
+	}
+	*out = k;
+	return TRACE_OK;
+}
+
+int trace__sigkey_public(const trace__sigkey *k, uint8_t *pub, size_t cap, size_t *len)
+{
+	size_t n = cap;
+	if (!EVP_PKEY_get_raw_public_key(k->pkey, pub, &n))
+		return openssl_fail(TRACE_EINVAL, "deriving the Ed25519 public key");
+	*len = n;
+	return TRACE_OK;
+}
+
+int trace__sigkey_sign(const trace__sigkey *k, uint8_t *sig, size_t cap, size_t *len,
+                       const uint8_t *msg, size_t msg_len)
+{
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	size_t n = cap;
+	int rc = TRACE_OK;
+	if (ctx == NULL)
+		return trace__oom();
+	if (!EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, k->pkey, NULL) ||
+	    !EVP_DigestSign(ctx, sig, &n, msg, msg_len))
+		rc = openssl_fail(TRACE_EIO, "Ed25519 signing");
+	EVP_MD_CTX_free(ctx);
+	if (rc == TRACE_OK)
+		*len = n;
+	return rc;
+}
+
+void trace__sigkey_free(trace__sigkey *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);	/* OpenSSL cleanses the raw key on free */
+	trace__free(k);
+}
+
+struct trace__pubkey {
+	int suite;
+	EVP_PKEY *pkey;
+	size_t sig_size;
+};
+
+int trace__pubkey_new(trace__pubkey **out, int suite, const uint8_t *pub, size_t len)
+{
+	const trace__suite_info *info = trace__suite_info_get(suite);
+	*out = NULL;
+	if (info == NULL)
+		return trace__fail(TRACE_EUNSUPPORTED, "unknown algorithm suite %d", suite);
+	if (len != info->pub_size)
+		return trace__fail(TRACE_EINVAL, "public key is %zu bytes, expected %zu", len, info->pub_size);
+	trace__pubkey *k = trace__calloc(1, sizeof *k);
+	if (k == NULL)
+		return trace__oom();
+	k->suite = suite;
+	k->sig_size = info->sig_size;
+	k->pkey = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, pub, len);
+	if (k->pkey == NULL) {
+		trace__free(k);
+		return openssl_fail(TRACE_EINVAL, "loading the Ed25519 public key");
+	}
+	*out = k;
+	return TRACE_OK;
+}
+
+int trace__pubkey_verify(const trace__pubkey *k, const uint8_t *sig, size_t sig_len,
+                         const uint8_t *msg, size_t msg_len)
+{
+	if (sig_len != k->sig_size)
+		return trace__fail(TRACE_EBADSIG, "signature is %zu bytes, expected %zu", sig_len, k->sig_size);
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (ctx == NULL)
+		return trace__oom();
+	int ok = EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, k->pkey, NULL) &&
+	         EVP_DigestVerify(ctx, sig, sig_len, msg, msg_len) == 1;
+	EVP_MD_CTX_free(ctx);
+	ERR_clear_error();
+	return ok ? TRACE_OK : trace__fail(TRACE_EBADSIG, "Ed25519 signature does not verify");
+}
+
+void trace__pubkey_free(trace__pubkey *k)
+{
+	if (k == NULL)
+		return;
+	EVP_PKEY_free(k->pkey);
+	trace__free(k);
+}
+
+int trace__random(uint8_t *out, size_t n)
+{
+	if (n > (size_t)INT32_MAX || RAND_bytes(out, (int)n) != 1)
+		return openssl_fail(TRACE_EIO, "OpenSSL RAND_bytes");
+	return TRACE_OK;
+}
+
+int trace__ct_equal(const void *a, const void *b, size_t n)
+{
+	return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+void trace__memzero(void *p, size_t n)
+{
+	if (p && n)
+		OPENSSL_cleanse(p, n);
+}

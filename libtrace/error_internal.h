@@ -1,0 +1,24 @@
+/* Internal: setting the thread-local error detail. */
+#ifndef TRACE_ERROR_INTERNAL_H
+#define TRACE_ERROR_INTERNAL_H
+
+#include "trace/error.h"
+
+#if defined(__GNUC__)
+# define TRACE__PRINTF(a, b) __attribute__((format(printf, a, b)))
+#else
+# define TRACE__PRINTF(a, b)
+#endif
+
+/* Records a failure and returns @code, so callers write `return trace__fail(...)`. */
+int trace__fail(int code, const char *fmt, ...) TRACE__PRINTF(2, 3);
+/* As trace__fail, keeping a system or library error number as detail. */
+int trace__fail_sys(int code, int sys_errno, const char *fmt, ...) TRACE__PRINTF(3, 4);
+/* Out of memory, with a message that survives the lack of memory. */
+int trace__oom(void);
+/* Changes the code of the current detail, keeping its message. */
+void trace__error_recode(int code);
+/* Prefixes the current detail message with context ("while X: ..."). */
+void trace__error_prefix(const char *fmt, ...) TRACE__PRINTF(1, 2);
+
+#endif

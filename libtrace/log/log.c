@@ -1,0 +1,625 @@
+/*
+ * log/log: the append-only Merkle log.  One LMDB environment per directory
+ * holds entries, tiles, checkpoints and metadata (docs/FORMAT.md); appends
+ * are one durable transaction; a lock file keeps a second writer out.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "trace/error.h"
+#include "trace/log.h"
+#include "trace/note.h"
+#include "log_internal.h"
+#include "../crypto.h"
+#include "../error_internal.h"
+#include "../util/alloc.h"
+#include "../util/sbuf.h"
+#include "../util/text.h"
+
+#define FORMAT_VERSION "1"
+#define DEFAULT_MAPSIZE ((uint64_t)1 << 30)
+#define MAX_GROWTH 24
+
+static const char *const db_names[DB_COUNT] = { "meta", "entries", "tiles", "checkpoints" };
+
+struct trace_log_opts {
+	int readonly;
+	int kind;
+	uint64_t mapsize;
+};
+
+int trace_log_opts_new(trace_log_opts **out)
+{
+	if (out == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_opts_new: out is NULL");
+	*out = trace__calloc(1, sizeof **out);
+	if (*out == NULL)
+		return trace__oom();
+	(*out)->kind = TRACE_LOG_RAW;
+	(*out)->mapsize = DEFAULT_MAPSIZE;
+	return TRACE_OK;
+}
+
+void trace_log_opts_free(trace_log_opts *o)
+{
+	trace__free(o);
+}
+
+int trace_log_opts_set_readonly(trace_log_opts *o, int readonly)
+{
+	if (o == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_opts_set_readonly: NULL options");
+	o->readonly = readonly != 0;
+	return TRACE_OK;
+}
+
+int trace_log_opts_set_mapsize(trace_log_opts *o, uint64_t bytes)
+{
+	if (o == NULL || bytes < ((uint64_t)1 << 20) || bytes > ((uint64_t)1 << 46))
+		return trace__fail(TRACE_EINVAL, "map size must be between 1 MiB and 64 TiB");
+	o->mapsize = bytes;
+	return TRACE_OK;
+}
+
+int trace_log_opts_set_kind(trace_log_opts *o, int kind)
+{
+	if (o == NULL || (kind != TRACE_LOG_RAW && kind != TRACE_LOG_EVENTS))
+		return trace__fail(TRACE_EINVAL, "log kind must be TRACE_LOG_RAW or TRACE_LOG_EVENTS");
+	o->kind = kind;
+	return TRACE_OK;
+}
+
+/* LMDB allows one environment per path per process: keep a registry. */
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct open_log {
+	dev_t dev;
+	ino_t ino;
+	struct open_log *next;
+} *registry;
+
+static int registry_add(trace_log *log)
+{
+	struct stat st;
+	if (stat(log->dir, &st) != 0)
+		return trace__fail_sys(errno == ENOENT ? TRACE_ENOTFOUND : TRACE_EIO, errno,
+		                       "%s: %s", log->dir, strerror(errno));
+	pthread_mutex_lock(&registry_lock);
+	for (struct open_log *o = registry; o; o = o->next)
+		if (o->dev == st.st_dev && o->ino == st.st_ino) {
+			pthread_mutex_unlock(&registry_lock);
+			return trace__fail(TRACE_EBUSY, "%s is already open in this process (one handle per log per process)", log->dir);
+		}
+	struct open_log *o = trace__malloc(sizeof *o);
+	if (o == NULL) {
+		pthread_mutex_unlock(&registry_lock);
+		return trace__oom();
+	}
+	o->dev = st.st_dev;
+	o->ino = st.st_ino;
+	o->next = registry;
+	registry = o;
+	pthread_mutex_unlock(&registry_lock);
+	log->dev = st.st_dev;
+	log->ino = st.st_ino;
+	return TRACE_OK;
+}
+
+static void registry_remove(trace_log *log)
+{
+	pthread_mutex_lock(&registry_lock);
+	for (struct open_log **p = &registry; *p; p = &(*p)->next)
+		if ((*p)->dev == log->dev && (*p)->ino == log->ino) {
+			struct open_log *o = *p;
+			*p = o->next;
+			trace__free(o);
+			break;
+		}
+	pthread_mutex_unlock(&registry_lock);
+}
+
+static int take_writer_lock(trace_log *log)
+{
+	char path[4096];
+	snprintf(path, sizeof path, "%s/writer.lock", log->dir);
+	log->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (log->lock_fd < 0)
+		return trace__fail_sys(TRACE_EIO, errno, "cannot open %s: %s", path, strerror(errno));
+	if (flock(log->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		int e = errno;
+		close(log->lock_fd);
+		log->lock_fd = -1;
+		if (e == EWOULDBLOCK)
+			return trace__fail(TRACE_EBUSY, "another process is writing to %s (its writer lock is held)", log->dir);
+		return trace__fail_sys(TRACE_EIO, e, "cannot lock %s: %s", path, strerror(e));
+	}
+	return TRACE_OK;
+}
+
+void trace_log_close(trace_log *log)
+{
+	if (log == NULL)
+		return;
+	trace__store_close(log->index);
+	trace__store_close(log->store);
+	if (log->dev || log->ino)
+		registry_remove(log);
+	if (log->lock_fd >= 0)
+		close(log->lock_fd);	/* releases the writer lock */
+	trace__tiles_builder_free(&log->builder);
+	trace_hasher_free(log->hasher);
+	trace_verifier_free(log->verifier);
+	trace__free(log->origin);
+	trace__free(log->vkey);
+	trace__free(log->dir);
+	trace__free(log);
+}
+
+static int log_new(trace_log **out, const char *dir)
+{
+	trace_log *log = trace__calloc(1, sizeof *log);
+	*out = NULL;
+	if (log == NULL)
+		return trace__oom();
+	log->lock_fd = -1;
+	if ((log->dir = trace__strdup(dir)) == NULL) {
+		trace__free(log);
+		return trace__oom();
+	}
+	*out = log;
+	return TRACE_OK;
+}
+
+static int meta_get_text(trace__txn *t, const char *key, char **out)
+{
+	trace__val v;
+	int rc = trace__txn_get(t, DB_META, key, strlen(key), &v);
+	if (rc == TRACE_ENOTFOUND)
+		return trace__fail(TRACE_ECORRUPT, "log metadata has no \"%s\"", key);
+	if (rc)
+		return rc;
+	*out = trace__strndup(v.data, v.size);
+	return *out ? TRACE_OK : trace__oom();
+}
+
+static int meta_put_text(trace__txn *t, const char *key, const char *value)
+{
+	return trace__txn_put(t, DB_META, key, strlen(key), value, strlen(value), 0);
+}
+
+int trace__log_read_size(trace__txn *txn, uint64_t *out)
+{
+	trace__val v;
+	int rc = trace__txn_get(txn, DB_META, "size", 4, &v);
+	if (rc == TRACE_ENOTFOUND || (rc == TRACE_OK && v.size != 8))
+		return trace__fail(TRACE_ECORRUPT, "log metadata has no valid \"size\"");
+	if (rc)
+		return rc;
+	*out = trace__be64_get(v.data);
+	return TRACE_OK;
+}
+
+/* An origin is one non-empty line of UTF-8 without control characters. */
+static int origin_ok(const char *origin)
+{
+	size_t len = strlen(origin);
+	if (len == 0 || trace__utf8_invalid_at((const uint8_t *)origin, len) != (size_t)-1)
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if ((uint8_t)origin[i] < 0x20 || origin[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+static const char *kind_name(int kind)
+{
+	return kind == TRACE_LOG_EVENTS ? "events" : "raw";
+}
+
+/* Loads metadata into the handle and prepares hashing. */
+static int load_meta(trace_log *log)
+{
+	trace__txn *t;
+	char *format = NULL, *suite = NULL, *kind = NULL;
+	int rc = trace__txn_begin(&t, log->store, 0);
+	if (rc)
+		return rc;
+	if ((rc = meta_get_text(t, "format", &format)) ||
+	    (rc = meta_get_text(t, "suite", &suite)) ||
+	    (rc = meta_get_text(t, "kind", &kind)) ||
+	    (rc = meta_get_text(t, "origin", &log->origin)) ||
+	    (rc = meta_get_text(t, "vkey", &log->vkey)))
+		goto done;
+	if (strcmp(format, FORMAT_VERSION) != 0) {
+		rc = trace__fail(TRACE_EUNSUPPORTED, "%s has storage format %s; this libtrace reads format " FORMAT_VERSION,
+		                 log->dir, format);
+		goto done;
+	}
+	log->suite = 0;
+	for (int id = 1; id < 8; id++) {
+		const trace__suite_info *info = trace__suite_info_get(id);
+		if (info && strcmp(info->name, suite) == 0)
+			log->suite = id;
+	}
+	if (log->suite == 0) {
+		rc = trace__fail(TRACE_EUNSUPPORTED, "%s uses algorithm suite \"%s\", unknown to this libtrace", log->dir, suite);
+		goto done;
+	}
+	if (strcmp(kind, "raw") == 0)
+		log->kind = TRACE_LOG_RAW;
+	else if (strcmp(kind, "events") == 0)
+		log->kind = TRACE_LOG_EVENTS;
+	else {
+		rc = trace__fail(TRACE_EUNSUPPORTED, "%s is a log of kind \"%s\", unknown to this libtrace", log->dir, kind);
+		goto done;
+	}
+	if ((rc = trace_verifier_new(&log->verifier, log->vkey)) ||
+	    (rc = trace_hasher_new(&log->hasher, log->suite)))
+		goto done;
+	log->hs = trace_hasher_size(log->hasher);
+	rc = trace__tiles_builder_init(&log->builder, log->hasher);
+done:
+	trace__txn_abort(t);
+	trace__free(format);
+	trace__free(suite);
+	trace__free(kind);
+	return rc;
+}
+
+int trace_log_create(trace_log **out, const char *dir, const char *origin, const char *vkey,
+                     const trace_log_opts *opts)
+{
+	trace_log *log;
+	trace_verifier *v = NULL;
+	trace__txn *t = NULL;
+	char path[4096];
+	int rc;
+
+	if (out == NULL || dir == NULL || origin == NULL || vkey == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_create: NULL argument");
+	*out = NULL;
+	if (!origin_ok(origin))
+		return trace__fail(TRACE_EINVAL, "origin \"%s\" must be one non-empty line of printable UTF-8", origin);
+	if ((rc = trace_verifier_new(&v, vkey)))
+		return rc;
+	int type = trace_verifier_type(v);
+	trace_verifier_free(v);
+	if (type != TRACE_KEY_ED25519)
+		return trace__fail(TRACE_EINVAL, "a log's checkpoints are signed with an Ed25519 (type 0x01) key, not type 0x%02x", type);
+	if (opts && opts->readonly)
+		return trace__fail(TRACE_EINVAL, "cannot create a log read-only");
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return trace__fail_sys(TRACE_EIO, errno, "cannot create %s: %s", dir, strerror(errno));
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	if (access(path, F_OK) == 0)
+		return trace__fail(TRACE_EEXISTS, "%s already holds a log", dir);
+	if ((rc = log_new(&log, dir)))
+		return rc;
+	if ((rc = registry_add(log)) || (rc = take_writer_lock(log)) ||
+	    (rc = trace__store_open(&log->store, dir, TRACE__STORE_CREATE,
+	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)))
+		goto fail;
+	uint8_t zero[8] = { 0 };
+	const trace__suite_info *suite = trace__suite_info_get(TRACE_SUITE_SHA256_ED25519);
+	if ((rc = trace__txn_begin(&t, log->store, 1)) ||
+	    (rc = meta_put_text(t, "format", FORMAT_VERSION)) ||
+	    (rc = meta_put_text(t, "suite", suite->name)) ||
+	    (rc = meta_put_text(t, "kind", kind_name(opts ? opts->kind : TRACE_LOG_RAW))) ||
+	    (rc = meta_put_text(t, "origin", origin)) ||
+	    (rc = meta_put_text(t, "vkey", vkey)) ||
+	    (rc = trace__txn_put(t, DB_META, "size", 4, zero, 8, 0)))
+		goto fail;
+	rc = trace__txn_commit(t);
+	t = NULL;
+	if (rc || (rc = load_meta(log)))
+		goto fail;
+	*out = log;
+	return TRACE_OK;
+fail:
+	if (rc == TRACE__EMAPFULL)
+		rc = trace__fail(TRACE_EIO, "map size too small to create the log");
+	trace__txn_abort(t);
+	trace_log_close(log);
+	return rc;
+}
+
+int trace_log_open(trace_log **out, const char *dir, const trace_log_opts *opts)
+{
+	trace_log *log;
+	char path[4096];
+	int rc;
+
+	if (out == NULL || dir == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_open: NULL argument");
+	*out = NULL;
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	if (access(path, F_OK) != 0)
+		return trace__fail(TRACE_ENOTFOUND, "%s holds no log (no data.mdb)", dir);
+	if ((rc = log_new(&log, dir)))
+		return rc;
+	log->readonly = opts && opts->readonly;
+	if ((rc = registry_add(log)) ||
+	    (!log->readonly && (rc = take_writer_lock(log))) ||
+	    (rc = trace__store_open(&log->store, dir, log->readonly ? TRACE__STORE_READONLY : 0,
+	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)) ||
+	    (rc = load_meta(log))) {
+		trace_log_close(log);
+		return rc;
+	}
+	*out = log;
+	return TRACE_OK;
+}
+
+const char *trace_log_origin(const trace_log *log) { return log ? log->origin : NULL; }
+const char *trace_log_vkey(const trace_log *log) { return log ? log->vkey : NULL; }
+int trace_log_kind(const trace_log *log) { return log ? log->kind : 0; }
+int trace_log_suite(const trace_log *log) { return log ? log->suite : 0; }
+
+int trace_log_size(uint64_t *out, trace_log *log)
+{
+	trace__txn *t;
+	if (out == NULL || log == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_size: NULL argument");
+	int rc = trace__txn_begin(&t, log->store, 0);
+	if (rc)
+		return rc;
+	rc = trace__log_read_size(t, out);
+	trace__txn_abort(t);
+	return rc;
+}
+
+/* Tile sink of an append: tiles go into the write transaction. */
+static int sink_store(void *ctx, unsigned level, uint64_t n, unsigned width,
+                      const uint8_t *packed, size_t len)
+{
+	uint8_t key[TILE_KEY_SIZE];
+	void *where;
+	(void)width;
+	trace__tile_key(key, level, n);
+	int rc = trace__txn_reserve(ctx, DB_TILES, key, sizeof key, len, &where);
+	if (rc == TRACE_OK)
+		memcpy(where, packed, len);
+	return rc;
+}
+
+static int sink_load(void *ctx, unsigned level, uint64_t n, unsigned width,
+                     const uint8_t **packed, size_t *len)
+{
+	uint8_t key[TILE_KEY_SIZE];
+	trace__val v;
+	(void)width;
+	trace__tile_key(key, level, n);
+	int rc = trace__txn_get(ctx, DB_TILES, key, sizeof key, &v);
+	if (rc == TRACE_ENOTFOUND)
+		return trace__fail(TRACE_ECORRUPT, "tile %u/%llu is missing", level, (unsigned long long)n);
+	if (rc == TRACE_OK) {
+		*packed = v.data;
+		*len = v.size;
+	}
+	return rc;
+}
+
+static int append_once(trace_log *log, uint64_t *first, const uint8_t *const *entries,
+                       const size_t *lens, size_t n, const uint8_t *leaves)
+{
+	trace__txn *t;
+	uint64_t size;
+	uint8_t key[8];
+	int rc = trace__txn_begin(&t, log->store, 1);
+	if (rc)
+		return rc;
+	tile_sink sink = { sink_store, sink_load, t };
+	trace__tiles_builder_reset(&log->builder, &sink);
+	if ((rc = trace__log_read_size(t, &size)))
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		trace__be64_put(key, size + i);
+		if ((rc = trace__txn_put(t, DB_ENTRIES, key, 8, entries[i], lens[i], TRACE__PUT_APPEND)))
+			goto fail;
+		if ((rc = trace__tiles_add_leaf(&log->builder, size + i, leaves + i * log->hs)))
+			goto fail;
+	}
+	if ((rc = trace__tiles_flush(&log->builder)))
+		goto fail;
+	trace__be64_put(key, size + n);
+	if ((rc = trace__txn_put(t, DB_META, "size", 4, key, 8, 0)))
+		goto fail;
+	rc = trace__txn_commit(t);
+	trace__tiles_builder_reset(&log->builder, NULL);
+	if (rc == TRACE_OK && first)
+		*first = size;
+	return rc;
+fail:
+	trace__txn_abort(t);
+	trace__tiles_builder_reset(&log->builder, NULL);
+	return rc;
+}
+
+int trace__log_append_entries(trace_log *log, uint64_t *first, const uint8_t *const *entries,
+                              const size_t *lens, size_t n)
+{
+	if (log->readonly)
+		return trace__fail(TRACE_EINVAL, "%s is open read-only", log->dir);
+	for (size_t i = 0; i < n; i++) {
+		if (lens[i] > TRACE_LOG_MAX_ENTRY)
+			return trace__fail(TRACE_ELIMIT, "entry %zu of the batch is %zu bytes; the limit is %d",
+			                   i, lens[i], TRACE_LOG_MAX_ENTRY);
+		if (entries[i] == NULL && lens[i])
+			return trace__fail(TRACE_EINVAL, "entry %zu of the batch is NULL", i);
+	}
+	if (n == 0)
+		return TRACE_OK;
+	/* Hash outside the transaction: the writer holds LMDB's lock briefly. */
+	uint8_t *leaves = trace__malloc(n * log->hs);
+	if (leaves == NULL)
+		return trace__oom();
+	int rc = TRACE_OK;
+	for (size_t i = 0; i < n && rc == TRACE_OK; i++)
+		rc = trace_merkle_leaf_hash(leaves + i * log->hs, log->hs, log->hasher, entries[i], lens[i]);
+	for (int attempt = 0; rc == TRACE_OK; attempt++) {
+		rc = append_once(log, first, entries, lens, n, leaves);
+		if (rc != TRACE__EMAPFULL)
+			break;
+		if (attempt == MAX_GROWTH) {
+			rc = trace__fail(TRACE_EIO, "%s: the LMDB map is still full after growing it %d times", log->dir, MAX_GROWTH);
+			break;
+		}
+		rc = trace__store_grow(log->store);
+	}
+	trace__free(leaves);
+	return rc;
+}
+
+int trace_log_append(uint64_t *first_index, trace_log *log, const uint8_t *const *entries,
+                     const size_t *lens, size_t n)
+{
+	if (log == NULL || (n && (entries == NULL || lens == NULL)))
+		return trace__fail(TRACE_EINVAL, "trace_log_append: NULL argument");
+	if (log->kind != TRACE_LOG_RAW)
+		return trace__fail(TRACE_EINVAL, "%s is an event ledger: append events through the event API", log->dir);
+	return trace__log_append_entries(log, first_index, entries, lens, n);
+}
+
+int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index)
+{
+	trace__txn *t;
+	trace__val v;
+	uint8_t key[8];
+	if (out == NULL || log == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_entry: NULL argument");
+	int rc = trace__txn_begin(&t, log->store, 0);
+	if (rc)
+		return rc;
+	trace__be64_put(key, index);
+	rc = trace__txn_get(t, DB_ENTRIES, key, 8, &v);
+	if (rc == TRACE_ENOTFOUND)
+		rc = trace__fail(TRACE_ENOTFOUND, "%s has no entry %llu", log->dir, (unsigned long long)index);
+	if (rc == TRACE_OK) {
+		out->ptr = trace__memdup(v.data, v.size);
+		out->size = v.size;
+		if (out->ptr == NULL)
+			rc = trace__oom();
+	}
+	trace__txn_abort(t);
+	return rc;
+}
+
+int trace__log_leaf_in(trace_log *log, trace__txn *txn, uint64_t stored_size, uint64_t index,
+                       uint8_t *out)
+{
+	tile_reader r;
+	if (index >= stored_size)
+		return trace__fail(TRACE_ENOTFOUND, "%s has no entry %llu (size %llu)", log->dir,
+		                   (unsigned long long)index, (unsigned long long)stored_size);
+	trace__tile_reader_init(&r, txn, log->hs, stored_size);
+	return trace__tile_node(&r, 0, index, out);
+}
+
+int trace_log_leaf_hash(uint8_t *out, size_t out_len, trace_log *log, uint64_t index)
+{
+	trace__txn *t;
+	uint64_t size;
+	if (out == NULL || log == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_leaf_hash: NULL argument");
+	if (out_len < log->hs)
+		return trace__fail(TRACE_EBUFS, "leaf hash needs %zu bytes", log->hs);
+	int rc = trace__txn_begin(&t, log->store, 0);
+	if (rc)
+		return rc;
+	if ((rc = trace__log_read_size(t, &size)) == TRACE_OK)
+		rc = trace__log_leaf_in(log, t, size, index, out);
+	trace__txn_abort(t);
+	return rc;
+}
+
+int trace__log_root_in(trace_log *log, trace__txn *txn, uint64_t stored_size, uint64_t size,
+                       uint8_t *out)
+{
+	tile_reader r;
+	if (size > stored_size)
+		return trace__fail(TRACE_EINVAL, "size %llu is beyond the log's %llu entries",
+		                   (unsigned long long)size, (unsigned long long)stored_size);
+	if (size == 0)
+		return trace__hash3(log->hasher, out, NULL, 0, NULL, 0, NULL, 0);
+	trace__tile_reader_init(&r, txn, log->hs, stored_size);
+	trace__node_source src = { trace__tile_node, &r };
+	return trace__subtree_hash(log->hasher, &src, 0, size, out);
+}
+
+int trace_log_root(uint8_t *out, size_t out_len, trace_log *log, uint64_t size)
+{
+	trace__txn *t;
+	uint64_t stored;
+	if (out == NULL || log == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_root: NULL argument");
+	if (out_len < log->hs)
+		return trace__fail(TRACE_EBUFS, "root needs %zu bytes", log->hs);
+	int rc = trace__txn_begin(&t, log->store, 0);
+	if (rc)
+		return rc;
+	if ((rc = trace__log_read_size(t, &stored)) == TRACE_OK)
+		rc = trace__log_root_in(log, t, stored, size, out);
+	trace__txn_abort(t);
+	return rc;
+}
+
+static int proof_in(trace_log *log, trace__sbuf *b, int consistency, uint64_t a, uint64_t size)
+{
+	trace__txn *t;
+	uint64_t stored;
+	tile_reader r;
+	int rc = trace__txn_begin(&t, log->store, 0);
+	if (rc)
+		return rc;
+	if ((rc = trace__log_read_size(t, &stored)))
+		goto done;
+	if (size > stored) {
+		rc = trace__fail(TRACE_EINVAL, "size %llu is beyond the log's %llu entries",
+		                 (unsigned long long)size, (unsigned long long)stored);
+		goto done;
+	}
+	trace__tile_reader_init(&r, t, log->hs, stored);
+	trace__node_source src = { trace__tile_node, &r };
+	rc = consistency ? trace__consistency_path(b, log->hasher, &src, a, size)
+	                 : trace__inclusion_path(b, log->hasher, &src, a, size);
+done:
+	trace__txn_abort(t);
+	return rc;
+}
+
+int trace_log_inclusion_proof(trace_buf *out, trace_log *log, uint64_t index, uint64_t size)
+{
+	trace__sbuf b = TRACE__SBUF_INIT;
+	if (out == NULL || log == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_inclusion_proof: NULL argument");
+	if (index >= size)
+		return trace__fail(TRACE_EINVAL, "index %llu is not below size %llu",
+		                   (unsigned long long)index, (unsigned long long)size);
+	int rc = proof_in(log, &b, 0, index, size);
+	if (rc) {
+		trace__sbuf_free(&b);
+		return rc;
+	}
+	return trace__sbuf_finish(&b, out);
+}
+
+int trace_log_consistency_proof(trace_buf *out, trace_log *log, uint64_t size1, uint64_t size2)
+{
+	trace__sbuf b = TRACE__SBUF_INIT;
+	if (out == NULL || log == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_log_consistency_proof: NULL argument");
+	if (size1 == 0 || size1 > size2)
+		return trace__fail(TRACE_EINVAL, "consistency proof needs 0 < size1 <= size2, got %llu and %llu",
+		                   (unsigned long long)size1, (unsigned long long)size2);
+	int rc = proof_in(log, &b, 1, size1, size2);
+	if (rc) {
+		trace__sbuf_free(&b);
+		return rc;
+	}
+	return trace__sbuf_finish(&b, out);
+}

@@ -1,0 +1,101 @@
+/* tools/cli: messages, exit statuses and file reading for the subcommands. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <trace/trace.h>
+
+#include "cli.h"
+
+int cli_usage(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("trace: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_USAGE;
+}
+
+int cli_fail(int rc, const char *what)
+{
+	const trace_error *e = trace_error_last();
+	fprintf(stderr, "trace: %s: %s\n", what, e->code == rc ? e->message : trace_strerror(rc));
+	switch (rc) {
+	case TRACE_EBADSIG:
+	case TRACE_ECHAINBREAK:
+	case TRACE_ECORRUPT:
+		return EXIT_VERIFY_FAILED;
+	default:
+		return EXIT_USAGE;
+	}
+}
+
+int cli_read(const char *path, uint8_t **out, size_t *len)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "trace: cannot open %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	size_t cap = 1 << 16, n = 0;
+	uint8_t *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n - 1, f);
+		if (n + 1 < cap)
+			break;
+		uint8_t *nb = realloc(buf, cap * 2);
+		if (nb == NULL) {
+			free(buf);
+			buf = NULL;
+		} else {
+			buf = nb;
+			cap *= 2;
+		}
+	}
+	int err = buf == NULL || ferror(f);
+	if (f != stdin)
+		fclose(f);
+	if (err) {
+		fprintf(stderr, "trace: cannot read %s\n", path);
+		free(buf);
+		return -1;
+	}
+	buf[n] = 0;
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+int cli_read_key(const char *path, char **out)
+{
+	uint8_t *data;
+	size_t len;
+	if (cli_read(path, &data, &len))
+		return -1;
+	if (len && data[len - 1] == '\n')
+		data[--len] = 0;
+	if (strlen((char *)data) != len) {
+		fprintf(stderr, "trace: key file %s contains a NUL byte\n", path);
+		free(data);
+		return -1;
+	}
+	*out = (char *)data;
+	return 0;
+}
+
+int cli_parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	if (s == NULL || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	unsigned long long v = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*out = v;
+	return 0;
+}
