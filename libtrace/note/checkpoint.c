@@ -61,8 +61,10 @@ int trace_checkpoint_parse(trace_checkpoint **out, const char *text, size_t len)
 	}
 	c->origin = lines[0];
 	if (trace__parse_u64(&c->size, lines[1], strlen(lines[1]))) {
+		/* The message quotes lines[1], which lives in c: record it before freeing c. */
+		rc = trace__fail(TRACE_EINVAL, "checkpoint line 2: tree size \"%s\" is not a decimal without leading zeros", lines[1]);
 		trace_checkpoint_free(c);
-		return trace__fail(TRACE_EINVAL, "checkpoint line 2: tree size \"%s\" is not a decimal without leading zeros", lines[1]);
+		return rc;
 	}
 	long n = trace__base64_decode(c->root, sizeof c->root, lines[2], strlen(lines[2]));
 	if (n <= 0) {
