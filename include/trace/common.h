@@ -43,7 +43,7 @@ typedef struct trace_buf {
 #define TRACE_BUF_INIT { NULL, 0 }
 
 /**
- * @brief Releases the bytes of @p buf and resets it to empty.
+ * @brief Wipes and releases the bytes of @p buf and resets it to empty.
  * @param[in,out] buf buffer filled by libtrace; NULL is a no-op.
  * @since 1.0
  */

@@ -40,7 +40,7 @@ TRACE_API void trace_log_opts_free(trace_log_opts *o);
 TRACE_API int trace_log_opts_set_readonly(trace_log_opts *o, int readonly);
 /**
  * @brief Initial LMDB map size in bytes (it grows on demand).
- * @return TRACE_OK or TRACE_EINVAL (below 1 MiB).
+ * @return TRACE_OK or TRACE_EINVAL (below 1 MiB or above 64 TiB).
  * @since 1.0
  */
 TRACE_API int trace_log_opts_set_mapsize(trace_log_opts *o, uint64_t bytes);
@@ -48,10 +48,11 @@ TRACE_API int trace_log_opts_set_mapsize(trace_log_opts *o, uint64_t bytes);
 TRACE_API int trace_log_opts_set_kind(trace_log_opts *o, int kind);
 
 /**
- * @brief Creates a new, empty log in @p dir (created if missing, must be empty).
+ * @brief Creates a new, empty log in @p dir (created if missing; it must not
+ * hold a log already).
  * @param[in] origin the checkpoint origin line.
  * @param[in] vkey the verifier key that will sign its checkpoints (stored);
- *            a TRACE_KEY_ED25519 key.
+ *            a TRACE_KEY_ED25519 key whose name is @p origin.
  * @param[in] opts may be NULL.
  * @return TRACE_OK, TRACE_EEXISTS (a log is already there), TRACE_EINVAL,
  *         TRACE_EIO, TRACE_EBUSY, TRACE_ENOMEM.
@@ -109,7 +110,11 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_append(uint64_t *first_index, trace_lo
 /** @brief Copy of entry @p index. @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EIO, TRACE_ENOMEM. @since 1.0 */
 TRACE_API int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index);
 
-/** @brief Leaf hash of entry @p index. @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EBUFS. @since 1.0 */
+/**
+ * @brief Leaf hash of entry @p index.
+ * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EBUFS, TRACE_EINVAL, TRACE_ECORRUPT, TRACE_EIO.
+ * @since 1.0
+ */
 TRACE_API int trace_log_leaf_hash(uint8_t *out, size_t out_len, trace_log *log, uint64_t index);
 
 /**

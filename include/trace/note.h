@@ -29,7 +29,7 @@ enum trace_key_type {
 
 /**
  * @brief Generates a new key pair from OpenSSL's CSPRNG.
- * @param[out] skey_out private key text; wipe and dispose with trace_buf_dispose().
+ * @param[out] skey_out private key text; trace_buf_dispose() wipes and frees it.
  * @param[out] vkey_out verifier key text.
  * @param[in] name key name: non-empty UTF-8, no spaces, no '+'.
  * @param[in] type a trace_key_type.

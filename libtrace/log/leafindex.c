@@ -152,7 +152,7 @@ static int lookup(trace_log *log, trace__txn *lt, uint64_t stored, const uint8_t
 	/* Trust the log, not the index. */
 	if (*out >= stored || trace__log_leaf_in(log, lt, stored, *out, check) != TRACE_OK ||
 	    memcmp(check, leaf, log->hs) != 0)
-		return TRACE_ECORRUPT;
+		return trace__fail(TRACE_ECORRUPT, "%s: the leaf index disagrees with the log", log->dir);
 	return TRACE_OK;
 }
 

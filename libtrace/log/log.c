@@ -80,6 +80,7 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct open_log {
 	dev_t dev;
 	ino_t ino;
+	pid_t pid;	/* a child after fork() does not inherit its parent's handles */
 	struct open_log *next;
 } *registry;
 
@@ -91,7 +92,7 @@ static int registry_add(trace_log *log)
 		                       "%s: %s", log->dir, strerror(errno));
 	pthread_mutex_lock(&registry_lock);
 	for (struct open_log *o = registry; o; o = o->next)
-		if (o->dev == st.st_dev && o->ino == st.st_ino) {
+		if (o->dev == st.st_dev && o->ino == st.st_ino && o->pid == getpid()) {
 			pthread_mutex_unlock(&registry_lock);
 			return trace__fail(TRACE_EBUSY, "%s is already open in this process (one handle per log per process)", log->dir);
 		}
@@ -102,6 +103,7 @@ static int registry_add(trace_log *log)
 	}
 	o->dev = st.st_dev;
 	o->ino = st.st_ino;
+	o->pid = getpid();
 	o->next = registry;
 	registry = o;
 	pthread_mutex_unlock(&registry_lock);
@@ -114,7 +116,7 @@ static void registry_remove(trace_log *log)
 {
 	pthread_mutex_lock(&registry_lock);
 	for (struct open_log **p = &registry; *p; p = &(*p)->next)
-		if ((*p)->dev == log->dev && (*p)->ino == log->ino) {
+		if ((*p)->dev == log->dev && (*p)->ino == log->ino && (*p)->pid == getpid()) {
 			struct open_log *o = *p;
 			*p = o->next;
 			trace__free(o);
@@ -288,9 +290,13 @@ int trace_log_create(trace_log **out, const char *dir, const char *origin, const
 	if ((rc = trace_verifier_new(&v, vkey)))
 		return rc;
 	int type = trace_verifier_type(v);
+	/* Verifiers look a log's key up by its origin (tlog-policy), so they must match. */
+	int name_matches = strcmp(trace_verifier_name(v), origin) == 0;
 	trace_verifier_free(v);
 	if (type != TRACE_KEY_ED25519)
 		return trace__fail(TRACE_EINVAL, "a log's checkpoints are signed with an Ed25519 (type 0x01) key, not type 0x%02x", type);
+	if (!name_matches)
+		return trace__fail(TRACE_EINVAL, "the key's name must be the origin \"%s\" (verifiers find a log's key by its origin)", origin);
 	if (opts && opts->readonly)
 		return trace__fail(TRACE_EINVAL, "cannot create a log read-only");
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
@@ -300,8 +306,16 @@ int trace_log_create(trace_log **out, const char *dir, const char *origin, const
 		return trace__fail(TRACE_EEXISTS, "%s already holds a log", dir);
 	if ((rc = log_new(&log, dir)))
 		return rc;
-	if ((rc = registry_add(log)) || (rc = take_writer_lock(log)) ||
-	    (rc = trace__store_open(&log->store, dir, TRACE__STORE_CREATE,
+	int created = 0;
+	if ((rc = registry_add(log)) || (rc = take_writer_lock(log)))
+		goto fail;
+	/* Checked again under the writer lock: another creator may have won. */
+	if (access(path, F_OK) == 0) {
+		rc = trace__fail(TRACE_EEXISTS, "%s already holds a log", dir);
+		goto fail;
+	}
+	created = 1;
+	if ((rc = trace__store_open(&log->store, dir, TRACE__STORE_CREATE,
 	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)))
 		goto fail;
 	uint8_t zero[8] = { 0 };
@@ -324,6 +338,14 @@ fail:
 	if (rc == TRACE__EMAPFULL)
 		rc = trace__fail(TRACE_EIO, "map size too small to create the log");
 	trace__txn_abort(t);
+	trace__store_close(log->store);
+	log->store = NULL;
+	if (created) {
+		/* Leave no half-made log behind: a later create would say "exists". */
+		unlink(path);
+		snprintf(path, sizeof path, "%s/lock.mdb", dir);
+		unlink(path);
+	}
 	trace_log_close(log);
 	return rc;
 }

@@ -57,7 +57,6 @@ static int lmdb_fail(int rc, const char *what, const char *dir)
 	case MDB_VERSION_MISMATCH:
 		code = TRACE_ECORRUPT;
 		break;
-	case EACCES:
 	case EAGAIN:
 	case EBUSY:
 		code = TRACE_EBUSY;

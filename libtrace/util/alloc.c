@@ -91,6 +91,9 @@ void trace_buf_dispose(trace_buf *buf)
 {
 	if (buf == NULL)
 		return;
+	/* Buffers may hold private keys: wipe before freeing. */
+	if (buf->ptr)
+		explicit_bzero(buf->ptr, buf->size);
 	trace__free(buf->ptr);
 	buf->ptr = NULL;
 	buf->size = 0;

@@ -192,6 +192,7 @@ static void big_log(void)
 	CHECK_OK(trace_log_append(NULL, log, ptrs, lens, 3));
 	CHECK_OK(trace_log_size(&size, log));
 	CHECK(size == 70003);
+	trace_buf_dispose(&cp2);
 	CHECK_OK(trace_log_checkpoint_sign(&cp2, log, s));
 	CHECK_OK(trace_log_audit(log));
 
@@ -328,6 +329,12 @@ static void map_growth_and_misuse(void)
 	CHECK_RC(trace_log_open(&x, "/nonexistent/libtrace", NULL), TRACE_ENOTFOUND);
 	CHECK_RC(trace_log_create(&x, dir, "bad\norigin", TEST_VKEY, NULL), TRACE_EINVAL);
 	CHECK_RC(trace_log_create(&x, dir, TEST_ORIGIN, "not a key", NULL), TRACE_EINVAL);
+	test_rmrf(dir);
+	/* The key's name must be the origin; a refused create leaves nothing behind. */
+	CHECK_RC(trace_log_create(&x, dir, "example.com/other", TEST_VKEY, NULL), TRACE_EINVAL);
+	CHECK_MSG("must be the origin");
+	CHECK_OK(trace_log_create(&x, dir, TEST_ORIGIN, TEST_VKEY, NULL));
+	trace_log_close(x);
 	test_rmrf(dir);
 
 	/* An event ledger refuses raw appends. */
