@@ -55,4 +55,12 @@ int trace__ct_equal(const void *a, const void *b, size_t n);
 /* Wipes memory in a way the compiler keeps. */
 void trace__memzero(void *p, size_t n);
 
+/* ---- code module: keyed block function for the issuance permutation ---- */
+/* AES-128 under a secret key, applied to independent 16-byte blocks (ECB). */
+typedef struct trace__prf trace__prf;
+int trace__prf_new(trace__prf **out, const uint8_t key[16]);
+/* Encrypts @nblocks blocks of 16 bytes from @in to @out (may not overlap partially). */
+int trace__prf_blocks(trace__prf *p, uint8_t *out, const uint8_t *in, size_t nblocks);
+void trace__prf_free(trace__prf *p);
+
 #endif

@@ -12,6 +12,10 @@
 #include "merkle.h"
 #include "note.h"
 #include "log.h"
+#include "event.h"
 #include "bundle.h"
+#include "query.h"
+#include "code.h"
+#include "qr.h"
 
 #endif

@@ -26,13 +26,18 @@
 #define DEFAULT_MAPSIZE ((uint64_t)1 << 30)
 #define MAX_GROWTH 24
 
-static const char *const db_names[DB_COUNT] = { "meta", "entries", "tiles", "checkpoints" };
-
-struct trace_log_opts {
-	int readonly;
-	int kind;
-	uint64_t mapsize;
+const char *const trace__log_db_names[DB_COUNT] = {
+	"meta", "entries", "tiles", "checkpoints",
+	"codes", "code_names", "status", "ix_code_events", "ix_containment",
+	"ix_parent", "ix_children", "ix_transform_fwd", "ix_transform_back",
+	"ix_lot_items", "ix_item_lot", "ix_field", "ix_time", "recalls", "private",
 };
+#define db_names trace__log_db_names
+
+trace__store *trace__log_store(trace_log *log)
+{
+	return log->store;
+}
 
 int trace_log_opts_new(trace_log_opts **out)
 {
@@ -427,7 +432,8 @@ static int sink_load(void *ctx, unsigned level, uint64_t n, unsigned width,
 }
 
 static int append_once(trace_log *log, uint64_t *first, const uint8_t *const *entries,
-                       const size_t *lens, size_t n, const uint8_t *leaves)
+                       const size_t *lens, size_t n, const uint8_t *leaves,
+                       const trace__append_hook *hook)
 {
 	trace__txn *t;
 	uint64_t size;
@@ -448,6 +454,8 @@ static int append_once(trace_log *log, uint64_t *first, const uint8_t *const *en
 	}
 	if ((rc = trace__tiles_flush(&log->builder)))
 		goto fail;
+	if (hook && (rc = hook->run(hook->ctx, t, size)))
+		goto fail;
 	trace__be64_put(key, size + n);
 	if ((rc = trace__txn_put(t, DB_META, "size", 4, key, 8, 0)))
 		goto fail;
@@ -463,7 +471,7 @@ fail:
 }
 
 int trace__log_append_entries(trace_log *log, uint64_t *first, const uint8_t *const *entries,
-                              const size_t *lens, size_t n)
+                              const size_t *lens, size_t n, const trace__append_hook *hook)
 {
 	if (log->readonly)
 		return trace__fail(TRACE_EINVAL, "%s is open read-only", log->dir);
@@ -484,7 +492,7 @@ int trace__log_append_entries(trace_log *log, uint64_t *first, const uint8_t *co
 	for (size_t i = 0; i < n && rc == TRACE_OK; i++)
 		rc = trace_merkle_leaf_hash(leaves + i * log->hs, log->hs, log->hasher, entries[i], lens[i]);
 	for (int attempt = 0; rc == TRACE_OK; attempt++) {
-		rc = append_once(log, first, entries, lens, n, leaves);
+		rc = append_once(log, first, entries, lens, n, leaves, hook);
 		if (rc != TRACE__EMAPFULL)
 			break;
 		if (attempt == MAX_GROWTH) {
@@ -504,7 +512,7 @@ int trace_log_append(uint64_t *first_index, trace_log *log, const uint8_t *const
 		return trace__fail(TRACE_EINVAL, "trace_log_append: NULL argument");
 	if (log->kind != TRACE_LOG_RAW)
 		return trace__fail(TRACE_EINVAL, "%s is an event ledger: append events through the event API", log->dir);
-	return trace__log_append_entries(log, first_index, entries, lens, n);
+	return trace__log_append_entries(log, first_index, entries, lens, n, NULL);
 }
 
 int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index)

@@ -9,8 +9,24 @@
 #include "store.h"
 #include "../merkle_internal.h"
 
-/* Databases of the log's environment (docs/FORMAT.md §2). */
-enum { DB_META, DB_ENTRIES, DB_TILES, DB_CHECKPOINTS, DB_COUNT };
+/* Databases of the log's environment (docs/FORMAT.md §2).  The index
+ * databases are created with every log and stay empty in a raw one. */
+enum {
+	DB_META, DB_ENTRIES, DB_TILES, DB_CHECKPOINTS,
+	DB_CODES, DB_CODE_NAMES, DB_STATUS, DB_IX_CODE_EVENTS, DB_IX_CONTAINMENT,
+	DB_IX_PARENT, DB_IX_CHILDREN, DB_IX_TRANSFORM_FWD, DB_IX_TRANSFORM_BACK,
+	DB_IX_LOT_ITEMS, DB_IX_ITEM_LOT, DB_IX_FIELD, DB_IX_TIME, DB_RECALLS, DB_PRIVATE,
+	DB_COUNT
+};
+#define DB_FIRST_INDEX DB_CODES	/* DB_CODES .. DB_RECALLS are rebuilt by reindex */
+extern const char *const trace__log_db_names[DB_COUNT];
+
+/* Called inside an append's write transaction, after the entries are in:
+ * the event ledger writes its index rows here, so both commit together. */
+typedef struct trace__append_hook {
+	int (*run)(void *ctx, trace__txn *txn, uint64_t first_index);
+	void *ctx;
+} trace__append_hook;
 
 #define TILE_HEIGHT 8
 #define TILE_WIDTH 256
@@ -72,6 +88,12 @@ typedef struct tile_reader {
 void trace__tile_reader_init(tile_reader *r, trace__txn *txn, size_t hs, uint64_t stored_size);
 int trace__tile_node(void *ctx, unsigned height, uint64_t index, uint8_t *out);
 
+struct trace_log_opts {
+	int readonly;
+	int kind;
+	uint64_t mapsize;
+};
+
 struct trace_log {
 	char *dir;
 	trace__store *store;
@@ -93,9 +115,12 @@ int trace__log_read_size(trace__txn *txn, uint64_t *out);
 /* Root of the first @size leaves, reading tiles through @txn. */
 int trace__log_root_in(trace_log *log, trace__txn *txn, uint64_t stored_size, uint64_t size,
                        uint8_t *out);
-/* Appends entries without the kind check (the event ledger uses this). */
+/* Appends entries without the kind check (the event ledger uses this),
+ * running @hook (may be NULL) in the same transaction. */
 int trace__log_append_entries(trace_log *log, uint64_t *first, const uint8_t *const *entries,
-                              const size_t *lens, size_t n);
+                              const size_t *lens, size_t n, const trace__append_hook *hook);
+/* The log's store, for modules that keep their data beside the log. */
+trace__store *trace__log_store(trace_log *log);
 /* Leaf hash @index read through @txn. */
 int trace__log_leaf_in(trace_log *log, trace__txn *txn, uint64_t stored_size, uint64_t index,
                        uint8_t *out);

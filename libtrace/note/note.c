@@ -221,8 +221,12 @@ int trace_note_verify(trace_note *n, const trace_verifier *const *keys, size_t n
 			if (seen)
 				break;
 			int rc = verify_one(n, s, v);
-			if (rc)
+			if (rc) {
+				/* A rejected note vouches for nothing, not even its good signatures. */
+				for (size_t j = 0; j < n->nsigs; j++)
+					n->sigs[j].verified_by = NULL;
 				return rc;
+			}
 			s->verified_by = v;
 			verified++;
 			break;

@@ -1,0 +1,330 @@
+/*
+ * libtrace - provenance events: the EPCIS 2.0 / CBV 2.0 event model, its
+ * canonical encoding (deterministic CBOR, docs/FORMAT.md) and its JSON form
+ * (the EPCIS 2.0 JSON-LD event object).
+ *
+ * An event is built with the setters below, or read from JSON or from its
+ * canonical bytes; once encoded it is an entry of an event ledger (query.h)
+ * and its identity is the RFC 6962 leaf hash of those bytes.
+ */
+#ifndef TRACE_EVENT_H
+#define TRACE_EVENT_H
+
+#include "common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Version of the canonical event encoding written by this library. @since 1.0 */
+#define TRACE_EVENT_ENCODING_VERSION 1
+
+/**
+ * The JSON-LD namespace of libtrace's EPCIS extension fields, written with the
+ * prefix "libtrace:" ("libtrace:prev", "libtrace:attachments", ...).  An
+ * EPCISDocument carrying them declares {"libtrace": TRACE_EVENT_JSON_NAMESPACE}
+ * in its "@context".  See docs/FORMAT.md.
+ * @since 1.0
+ */
+#define TRACE_EVENT_JSON_NAMESPACE "https://libtrace.org/ns/epcis/"
+
+/** @brief EPCIS event types. @since 1.0 */
+enum trace_event_type {
+	TRACE_EVENT_OBJECT = 1,          /**< ObjectEvent; @since 1.0 */
+	TRACE_EVENT_AGGREGATION = 2,     /**< AggregationEvent; @since 1.0 */
+	TRACE_EVENT_TRANSFORMATION = 3,  /**< TransformationEvent; @since 1.0 */
+	TRACE_EVENT_TRANSACTION = 4,     /**< TransactionEvent; @since 1.0 */
+	TRACE_EVENT_ASSOCIATION = 5      /**< AssociationEvent; @since 1.0 */
+};
+
+/** @brief EPCIS action. @since 1.0 */
+enum trace_event_action {
+	TRACE_ACTION_NONE = 0,     /**< TransformationEvent has none; @since 1.0 */
+	TRACE_ACTION_ADD = 1,      /**< @since 1.0 */
+	TRACE_ACTION_OBSERVE = 2,  /**< @since 1.0 */
+	TRACE_ACTION_DELETE = 3    /**< @since 1.0 */
+};
+
+/**
+ * @brief The role a code or quantity plays in an event.
+ *
+ * ITEM is epcList (Object, Transaction) or childEPCs (Aggregation,
+ * Association); PARENT is parentID; INPUT and OUTPUT are a
+ * TransformationEvent's inputEPCList and outputEPCList.
+ * @since 1.0
+ */
+enum trace_event_role {
+	TRACE_ROLE_ITEM = 1,    /**< @since 1.0 */
+	TRACE_ROLE_PARENT = 2,  /**< @since 1.0 */
+	TRACE_ROLE_INPUT = 3,   /**< @since 1.0 */
+	TRACE_ROLE_OUTPUT = 4   /**< @since 1.0 */
+};
+
+/** @brief Which party list. @since 1.0 */
+enum trace_event_party_kind {
+	TRACE_PARTY_SOURCE = 1,       /**< sourceList; @since 1.0 */
+	TRACE_PARTY_DESTINATION = 2   /**< destinationList; @since 1.0 */
+};
+
+/** @brief An event: a builder while being filled, a read-only view once read (opaque). @since 1.0 */
+typedef struct trace_event trace_event;
+
+/**
+ * @brief Creates an empty event of @p type.
+ * @return TRACE_OK, TRACE_EINVAL (unknown type), TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_event_new(trace_event **out, int type);
+
+/** @brief Releases an event; NULL is a no-op. @since 1.0 */
+TRACE_API void trace_event_free(trace_event *ev);
+
+/**
+ * @brief Sets eventTime (UTC milliseconds since 1970) and its time-zone offset.
+ * @param[in] tz_offset_minutes -840..840 (eventTimeZoneOffset).
+ * @return TRACE_OK, TRACE_EINVAL (offset out of range).
+ * @since 1.0
+ */
+TRACE_API int trace_event_set_time(trace_event *ev, int64_t time_ms, int tz_offset_minutes);
+
+/**
+ * @brief Sets recordTime (UTC ms).  The ledger sets it when it accepts the
+ * event; a scanner that syncs late keeps its own event time.
+ * @since 1.0
+ */
+TRACE_API int trace_event_set_record_time(trace_event *ev, int64_t time_ms);
+
+/** @brief Sets the action (trace_event_action). @return TRACE_OK, TRACE_EINVAL. @since 1.0 */
+TRACE_API int trace_event_set_action(trace_event *ev, int action);
+
+/**
+ * @brief Adds a code (instance level) in @p role.
+ * @param[in] code any form trace_code_parse() accepts (Digital Link, EPC URN,
+ *            element string, NMPA, MA, native); stored in canonical form.
+ * @return TRACE_OK, TRACE_EINVAL (naming the code and why), TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_event_add_code(trace_event *ev, int role, const char *code);
+
+/**
+ * @brief Adds a class-level quantity (a product class or GTIN + lot) in @p role.
+ * @param[in] uom UN/CEFACT unit code (e.g. "KGM"), or NULL for a count.
+ * @return TRACE_OK, TRACE_EINVAL, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_event_add_quantity(trace_event *ev, int role, const char *class_code,
+                                       double quantity, const char *uom);
+
+/**
+ * @brief Sets the CBV business step: a short value ("shipping") or a URI.
+ * @return TRACE_OK, TRACE_EINVAL (neither a CBV value nor a URI).
+ * @since 1.0
+ */
+TRACE_API int trace_event_set_biz_step(trace_event *ev, const char *step);
+/** @brief Sets the CBV disposition (short value or URI). @since 1.0 */
+TRACE_API int trace_event_set_disposition(trace_event *ev, const char *disposition);
+/** @brief Sets readPoint (an SGLN or other location URI / code). @since 1.0 */
+TRACE_API int trace_event_set_read_point(trace_event *ev, const char *location);
+/** @brief Sets bizLocation. @since 1.0 */
+TRACE_API int trace_event_set_biz_location(trace_event *ev, const char *location);
+
+/**
+ * @brief Adds a source or destination party.
+ * @param[in] type CBV source/destination type ("owning_party", "possessing_party", "location") or URI.
+ * @since 1.0
+ */
+TRACE_API int trace_event_add_party(trace_event *ev, int kind, const char *type, const char *id);
+
+/** @brief Adds a business transaction reference (type may be NULL). @since 1.0 */
+TRACE_API int trace_event_add_biz_transaction(trace_event *ev, const char *type, const char *id);
+
+/**
+ * @brief Adds a sensor reading (EPCIS sensorReport).
+ * @param[in] type e.g. "Temperature" (gs1 short name) or a URI.
+ * @param[in] min,max,mean NaN when absent.
+ * @param[in] uom e.g. "CEL".
+ * @param[in] time_ms when measured, or INT64_MIN when absent.
+ * @since 1.0
+ */
+TRACE_API int trace_event_add_sensor(trace_event *ev, const char *type, double min, double max,
+                                     double mean, const char *uom, int64_t time_ms);
+
+/**
+ * @brief Adds an attachment by hash (inspection report, certificate).
+ * @param[in] sha256 32 bytes.
+ * @since 1.0
+ */
+TRACE_API int trace_event_add_attachment(trace_event *ev, const uint8_t *sha256, size_t len,
+                                         const char *uri, const char *media_type);
+
+/**
+ * @brief Sets lot master data (ILMD): lot, production and expiry dates (UTC ms, INT64_MIN when absent).
+ * @since 1.0
+ */
+TRACE_API int trace_event_set_lot(trace_event *ev, const char *lot, int64_t production_ms,
+                                  int64_t expiry_ms);
+
+/** @brief Adds an extension field (namespaced key, text value). @since 1.0 */
+TRACE_API int trace_event_add_extension(trace_event *ev, const char *key, const char *value);
+
+/**
+ * @brief Adds a `prev` link: the hash of an earlier event of the same objects,
+ * possibly in another party's ledger.
+ * @param[in] origin that ledger's origin, or NULL for this ledger.
+ * @since 1.0
+ */
+TRACE_API int trace_event_add_prev(trace_event *ev, const uint8_t *hash, size_t len,
+                                   const char *origin);
+
+/**
+ * @brief Makes this an error declaration that corrects event @p hash
+ * without editing it.
+ * @param[in] reason CBV error reason ("incorrect_data", ...) or URI.
+ * @since 1.0
+ */
+TRACE_API int trace_event_set_error_declaration(trace_event *ev, const uint8_t *hash,
+                                                size_t len, const char *reason);
+
+/**
+ * @brief Adds a private field (a buyer, a patient, a phone number).
+ *
+ * Only a salted SHA-256 commitment enters the canonical encoding; the
+ * cleartext and salt stay with the event (see trace_event_private()) for
+ * the ledger's erasable side store.
+ * @since 1.0
+ */
+TRACE_API int trace_event_add_private(trace_event *ev, const char *name, const char *value);
+
+/**
+ * @brief Checks the event against the model's rules.
+ * @return TRACE_OK, or TRACE_EINVAL naming the field and the rule.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_event_validate(const trace_event *ev);
+
+/**
+ * @brief The canonical encoding: deterministic CBOR (RFC 8949 §4.2.1).
+ * @return TRACE_OK, TRACE_EINVAL (validation failure), TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_event_encode(trace_buf *out, const trace_event *ev);
+
+/**
+ * @brief Decodes canonical bytes strictly: any non-canonical encoding is refused.
+ * @return TRACE_OK, TRACE_EINVAL (naming the offset and the rule), TRACE_EUNSUPPORTED
+ *         (newer encoding version), TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_event_decode(trace_event **out, const uint8_t *data,
+                                                   size_t len);
+
+/**
+ * @brief Reads one EPCIS 2.0 JSON-LD event object.
+ * @return TRACE_OK, TRACE_EINVAL (with the JSON path of the offending field), TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_event_from_json(trace_event **out, const char *json,
+                                                      size_t len);
+
+/**
+ * @brief Writes the EPCIS 2.0 JSON-LD event object (libtrace extensions under
+ * their documented namespace).
+ * @since 1.0
+ */
+TRACE_API int trace_event_to_json(trace_buf *out, const trace_event *ev);
+
+/**
+ * @brief Calls @p cb for each event of an EPCIS JSON text: one event object,
+ * an array of them, or an EPCISDocument (its epcisBody.eventList).
+ * @param[in] cb receives each event (owned by the callee: free it or keep it);
+ *            a non-zero return stops and is reported as TRACE_EUSER.
+ * @return TRACE_OK, TRACE_EINVAL (with the path, e.g. "eventList[3].bizStep"), TRACE_EUSER, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_event_read_json_events(
+	const char *json, size_t len, int (*cb)(trace_event *ev, void *payload), void *payload);
+
+/** @brief Event type. @since 1.0 */
+TRACE_API int trace_event_type(const trace_event *ev);
+/** @brief Action. @since 1.0 */
+TRACE_API int trace_event_action(const trace_event *ev);
+/** @brief Event time, UTC ms. @since 1.0 */
+TRACE_API int64_t trace_event_time(const trace_event *ev);
+/** @brief Time-zone offset in minutes. @since 1.0 */
+TRACE_API int trace_event_tz_offset(const trace_event *ev);
+/** @brief Record time, UTC ms, or INT64_MIN when unset. @since 1.0 */
+TRACE_API int64_t trace_event_record_time(const trace_event *ev);
+/** @brief Number of codes in @p role. @since 1.0 */
+TRACE_API size_t trace_event_code_count(const trace_event *ev, int role);
+/** @brief Canonical code @p i of @p role, or NULL; owned by @p ev. @since 1.0 */
+TRACE_API const char *trace_event_code(const trace_event *ev, int role, size_t i);
+/** @brief Number of quantities in @p role. @since 1.0 */
+TRACE_API size_t trace_event_quantity_count(const trace_event *ev, int role);
+/**
+ * @brief Quantity @p i of @p role.
+ * @param[out] class_code,quantity,uom any may be NULL; strings owned by @p ev (uom may be NULL).
+ * @return TRACE_OK or TRACE_ENOTFOUND.
+ * @since 1.0
+ */
+TRACE_API int trace_event_quantity(const trace_event *ev, int role, size_t i,
+                                   const char **class_code, double *quantity, const char **uom);
+/** @brief Business step as a short CBV value or URI, or NULL. @since 1.0 */
+TRACE_API const char *trace_event_biz_step(const trace_event *ev);
+/** @brief Disposition, or NULL. @since 1.0 */
+TRACE_API const char *trace_event_disposition(const trace_event *ev);
+/** @brief readPoint, or NULL. @since 1.0 */
+TRACE_API const char *trace_event_read_point(const trace_event *ev);
+/** @brief bizLocation, or NULL. @since 1.0 */
+TRACE_API const char *trace_event_biz_location(const trace_event *ev);
+/** @brief Number of parties of @p kind. @since 1.0 */
+TRACE_API size_t trace_event_party_count(const trace_event *ev, int kind);
+/** @brief Party @p i of @p kind. @return TRACE_OK or TRACE_ENOTFOUND. @since 1.0 */
+TRACE_API int trace_event_party(const trace_event *ev, int kind, size_t i, const char **type,
+                                const char **id);
+/** @brief Lot of the lot master data, or NULL. @since 1.0 */
+TRACE_API const char *trace_event_lot(const trace_event *ev);
+/**
+ * @brief Production and expiry dates of the lot master data (UTC ms,
+ * INT64_MIN when absent); either pointer may be NULL.
+ * @since 1.0
+ */
+TRACE_API void trace_event_lot_dates(const trace_event *ev, int64_t *production_ms,
+                                     int64_t *expiry_ms);
+/** @brief Number of sensor readings. @since 1.0 */
+TRACE_API size_t trace_event_sensor_count(const trace_event *ev);
+/**
+ * @brief Sensor reading @p i (absent values are NaN / INT64_MIN).
+ * @return TRACE_OK or TRACE_ENOTFOUND.
+ * @since 1.0
+ */
+TRACE_API int trace_event_sensor(const trace_event *ev, size_t i, const char **type, double *min,
+                                 double *max, double *mean, const char **uom, int64_t *time_ms);
+/** @brief Number of prev links. @since 1.0 */
+TRACE_API size_t trace_event_prev_count(const trace_event *ev);
+/**
+ * @brief Prev link @p i: the hash (@p len bytes) and the origin (NULL: this ledger).
+ * @return TRACE_OK or TRACE_ENOTFOUND.
+ * @since 1.0
+ */
+TRACE_API int trace_event_prev(const trace_event *ev, size_t i, const uint8_t **hash, size_t *len,
+                               const char **origin);
+/**
+ * @brief The corrected event's hash when this is an error declaration, else NULL.
+ * @since 1.0
+ */
+TRACE_API const uint8_t *trace_event_corrects(const trace_event *ev, size_t *len);
+/** @brief Number of private fields. @since 1.0 */
+TRACE_API size_t trace_event_private_count(const trace_event *ev);
+/**
+ * @brief Private field @p i: its name, and its cleartext and salt when this
+ * event still holds them (NULL after decoding, where only the commitment is).
+ * @return TRACE_OK or TRACE_ENOTFOUND.
+ * @since 1.0
+ */
+TRACE_API int trace_event_private(const trace_event *ev, size_t i, const char **name,
+                                  const char **value, const uint8_t **salt, size_t *salt_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

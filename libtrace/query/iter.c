@@ -1,0 +1,311 @@
+/*
+ * query/iter: query iterators.  Each holds one read transaction (a
+ * consistent snapshot) and a few cursors; results are produced one at a
+ * time, so memory does not grow with the ledger.
+ */
+#include <string.h>
+
+#include "trace/error.h"
+#include "ledger_internal.h"
+#include "../index/walk.h"
+#include "../event/event_internal.h"
+#include "../error_internal.h"
+#include "../util/alloc.h"
+
+#define MAX_INTERVALS 64
+
+enum { Q_HISTORY, Q_WALK, Q_TIME, Q_FIELD };
+
+/* One stretch of a code's history: its own events, or a container's while it was inside. */
+typedef struct interval {
+	uint64_t id, from, to, next;
+	int done;
+} interval;
+
+struct trace_query {
+	int kind;
+	trace__txn *txn;
+	trace__cursor *cur;
+	uint64_t event;
+	unsigned depth;
+	char *code;
+	/* history */
+	interval iv[MAX_INTERVALS];
+	size_t niv;
+	uint64_t last_emitted;
+	/* walks */
+	trace__walk *walk;
+	/* time and field */
+	uint8_t key[512];
+	size_t key_len, prefix_len;
+	uint64_t until;
+	int started;
+};
+
+void trace_query_free(trace_query *q)
+{
+	if (q == NULL)
+		return;
+	trace__walk_free(q->walk);
+	trace__cursor_close(q->cur);
+	trace__txn_abort(q->txn);
+	trace__free(q->code);
+	trace__free(q);
+}
+
+static int query_new(trace_query **out, trace_ledger *l, int kind)
+{
+	if (out == NULL || l == NULL)
+		return trace__fail(TRACE_EINVAL, "query: NULL argument");
+	*out = NULL;
+	trace_query *q = trace__calloc(1, sizeof *q);
+	if (q == NULL)
+		return trace__oom();
+	q->kind = kind;
+	q->event = UINT64_MAX;
+	int rc = trace__ledger_read(l, &q->txn);
+	if (rc) {
+		trace__free(q);
+		return rc;
+	}
+	*out = q;
+	return TRACE_OK;
+}
+
+/* Adds the containers @id was in during [from, to), recursively. */
+static int add_containers(trace_query *q, uint64_t id, uint64_t from, uint64_t to, unsigned depth)
+{
+	trace__cursor *c;
+	uint8_t start[16];
+	int rc = trace__cursor_open(&c, q->txn, DB_IX_CONTAINMENT);
+	if (rc)
+		return rc;
+	trace__key2(start, id, 0);
+	trace__val k = { start, 16 }, v;
+	for (rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v); rc == TRACE_OK;
+	     rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v)) {
+		if (k.size != 16 || trace__be64_get(k.data) != id || v.size != 16)
+			break;
+		uint64_t packed = trace__be64_get((const uint8_t *)k.data + 8);
+		uint64_t parent = trace__be64_get(v.data), unpacked = trace__be64_get((const uint8_t *)v.data + 8);
+		uint64_t lo = packed > from ? packed : from, hi = unpacked < to ? unpacked : to;
+		if (lo >= hi)
+			continue;
+		if (q->niv == MAX_INTERVALS || depth > 16) {
+			rc = trace__fail(TRACE_ELIMIT, "history spans more than %d container stays", MAX_INTERVALS);
+			break;
+		}
+		q->iv[q->niv++] = (interval){ parent, lo, hi, lo, 0 };
+		if ((rc = add_containers(q, parent, lo, hi, depth + 1)))
+			break;
+	}
+	trace__cursor_close(c);
+	return rc == TRACE_ENOTFOUND ? TRACE_OK : rc;
+}
+
+int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
+{
+	uint64_t id;
+	int rc = query_new(out, l, Q_HISTORY);
+	if (rc)
+		return rc;
+	trace_query *q = *out;
+	q->last_emitted = NO_EVENT;
+	if (code == NULL)
+		rc = trace__fail(TRACE_EINVAL, "history: no code given");
+	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK) {
+		q->iv[q->niv++] = (interval){ id, 0, NO_EVENT, 0, 0 };
+		rc = add_containers(q, id, 0, NO_EVENT, 0);
+	}
+	if (rc == TRACE_OK)
+		rc = trace__cursor_open(&q->cur, q->txn, DB_IX_CODE_EVENTS);
+	if (rc) {
+		trace_query_free(q);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* The next event of one interval at or after its cursor, or NO_EVENT. */
+static int interval_peek(trace_query *q, interval *iv, uint64_t *idx)
+{
+	uint8_t start[16];
+	*idx = NO_EVENT;
+	if (iv->done)
+		return TRACE_OK;
+	trace__key2(start, iv->id, iv->next);
+	trace__val k = { start, 16 }, v;
+	int rc = trace__cursor_get(q->cur, TRACE__CUR_SEEK, &k, &v);
+	if (rc == TRACE_ENOTFOUND || (rc == TRACE_OK && (k.size != 16 || trace__be64_get(k.data) != iv->id))) {
+		iv->done = 1;
+		return TRACE_OK;
+	}
+	if (rc)
+		return rc;
+	uint64_t e = trace__be64_get((const uint8_t *)k.data + 8);
+	if (e >= iv->to) {
+		iv->done = 1;
+		return TRACE_OK;
+	}
+	*idx = e;
+	return TRACE_OK;
+}
+
+static int history_next(trace_query *q)
+{
+	for (;;) {
+		uint64_t best = NO_EVENT;
+		size_t which = 0;
+		for (size_t i = 0; i < q->niv; i++) {
+			uint64_t e;
+			int rc = interval_peek(q, &q->iv[i], &e);
+			if (rc)
+				return rc;
+			if (e < best) {
+				best = e;
+				which = i;
+			}
+		}
+		if (best == NO_EVENT)
+			return TRACE_ENOTFOUND;
+		q->iv[which].next = best + 1;
+		/* One event can reach us through the item and its container. */
+		if (best == q->last_emitted)
+			continue;
+		q->last_emitted = best;
+		q->event = best;
+		q->depth = which == 0 ? 0 : 1;
+		return TRACE_OK;
+	}
+}
+
+static int walk_query(trace_query **out, trace_ledger *l, const char *code, int direction)
+{
+	uint64_t id;
+	int rc = query_new(out, l, Q_WALK);
+	if (rc)
+		return rc;
+	trace_query *q = *out;
+	if (code == NULL)
+		rc = trace__fail(TRACE_EINVAL, "trace: no code given");
+	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK)
+		rc = trace__walk_new(&q->walk, q->txn, direction, id);
+	if (rc) {
+		trace_query_free(q);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int trace_query_trace_back(trace_query **out, trace_ledger *l, const char *code)
+{
+	return walk_query(out, l, code, WALK_BACK);
+}
+
+int trace_query_trace_forward(trace_query **out, trace_ledger *l, const char *code)
+{
+	return walk_query(out, l, code, WALK_FORWARD);
+}
+
+int trace_query_contents(trace_query **out, trace_ledger *l, const char *code)
+{
+	return walk_query(out, l, code, WALK_CONTENTS);
+}
+
+int trace_query_by_time(trace_query **out, trace_ledger *l, int64_t from_ms, int64_t to_ms)
+{
+	int rc = query_new(out, l, Q_TIME);
+	if (rc)
+		return rc;
+	trace_query *q = *out;
+	trace__key2(q->key, (uint64_t)from_ms ^ ((uint64_t)1 << 63), 0);
+	q->key_len = 16;
+	q->until = (uint64_t)to_ms ^ ((uint64_t)1 << 63);
+	if ((rc = trace__cursor_open(&q->cur, q->txn, DB_IX_TIME))) {
+		trace_query_free(q);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int trace_query_by_field(trace_query **out, trace_ledger *l, int field, const char *value)
+{
+	if (field < TRACE_FIELD_PARTY || field > TRACE_FIELD_LOCATION || value == NULL)
+		return trace__fail(TRACE_EINVAL, "query by field: unknown field %d or no value", field);
+	/* Match the form events are stored in: canonical ids, short CBV values. */
+	char *norm = NULL;
+	int rc = field == TRACE_FIELD_BIZ_STEP ? trace__cbv_normalize(&norm, TRACE__CBV_BIZSTEP, value, "bizStep")
+	       : field == TRACE_FIELD_DISPOSITION ? trace__cbv_normalize(&norm, TRACE__CBV_DISP, value, "disposition")
+	       : trace__ev_canonical_id(&norm, value, field == TRACE_FIELD_PARTY ? "party" : "location");
+	if (rc)
+		return rc;
+	value = norm;
+	size_t n = strlen(value);
+	if (n > 500)
+		n = 500;	/* indexed by prefix, as the indexer stores it */
+	rc = query_new(out, l, Q_FIELD);
+	if (rc) {
+		trace__free(norm);
+		return rc;
+	}
+	trace_query *q = *out;
+	q->key[0] = (uint8_t)field;
+	memcpy(q->key + 1, value, n);
+	q->key[1 + n] = 0;
+	q->prefix_len = q->key_len = n + 2;
+	trace__free(norm);
+	if ((rc = trace__cursor_open(&q->cur, q->txn, DB_IX_FIELD))) {
+		trace_query_free(q);
+		*out = NULL;
+	}
+	return rc;
+}
+
+/* Time and field queries: a range scan, resumed after the last key. */
+static int scan_next(trace_query *q)
+{
+	trace__val k = { q->key, q->key_len }, v;
+	int rc = trace__cursor_get(q->cur, q->started ? TRACE__CUR_NEXT : TRACE__CUR_SEEK, &k, &v);
+	q->started = 1;
+	if (rc)
+		return rc;
+	if (q->kind == Q_TIME) {
+		if (k.size != 16 || trace__be64_get(k.data) >= q->until)
+			return TRACE_ENOTFOUND;
+		q->event = trace__be64_get((const uint8_t *)k.data + 8);
+		return TRACE_OK;
+	}
+	if (k.size != q->prefix_len + 8 || memcmp(k.data, q->key, q->prefix_len) != 0)
+		return TRACE_ENOTFOUND;
+	q->event = trace__be64_get((const uint8_t *)k.data + q->prefix_len);
+	return TRACE_OK;
+}
+
+int trace_query_next(trace_query *q)
+{
+	if (q == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_query_next: NULL query");
+	trace__free(q->code);
+	q->code = NULL;
+	switch (q->kind) {
+	case Q_HISTORY:
+		return history_next(q);
+	case Q_WALK: {
+		uint64_t id;
+		const char *name;
+		size_t len;
+		int rc = trace__walk_next(q->walk, &id, &q->depth);
+		if (rc == TRACE_OK && (rc = trace__code_name(q->txn, id, &name, &len)) == TRACE_OK &&
+		    (q->code = trace__strndup(name, len)) == NULL)
+			rc = trace__oom();
+		q->event = UINT64_MAX;
+		return rc;
+	}
+	default:
+		return scan_next(q);
+	}
+}
+
+uint64_t trace_query_event_index(const trace_query *q) { return q ? q->event : UINT64_MAX; }
+const char *trace_query_code(const trace_query *q) { return q ? q->code : NULL; }
+unsigned trace_query_depth(const trace_query *q) { return q ? q->depth : 0; }

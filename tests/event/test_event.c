@@ -1,0 +1,442 @@
+/*
+ * The event model: builder and accessors, validation messages naming the
+ * field and the rule, JSON errors naming the path, private-field commitments
+ * (checked against OpenSSL's SHA-256 directly), the entry-size limit, and
+ * builder -> encode -> decode -> encode round trips.
+ */
+#include <math.h>
+#include <openssl/sha.h>
+
+#include "event_test.h"
+
+#define T0 1740789000250LL /* 2025-03-01T00:30:00.250Z */
+#define SGTIN1 "https://id.gs1.org/01/09506000134352/21/A1B2C3"
+#define SSCC "urn:epc:id:sscc:9506000.0000000001"
+
+static trace_event *object_event(void)
+{
+	trace_event *ev = NULL;
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_OBJECT));
+	CHECK_OK(trace_event_set_time(ev, T0, 480));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_OBSERVE));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_ITEM, SGTIN1));
+	return ev;
+}
+
+/* builder -> encode -> decode -> encode, identical bytes; returns the decoded event. */
+static trace_event *roundtrip(const trace_event *ev)
+{
+	trace_buf a = ev_encode(ev), b = TRACE_BUF_INIT;
+	trace_event *d = NULL;
+	CHECK_OK(trace_event_decode(&d, a.ptr, a.size));
+	if (d != NULL) {
+		b = ev_encode(d);
+		CHECK(ev_same(&a, &b));
+	}
+	trace_buf_dispose(&a);
+	trace_buf_dispose(&b);
+	return d;
+}
+
+static void test_accessors(void)
+{
+	trace_event *ev = object_event();
+	uint8_t h1[32], h2[32], att[32];
+	memset(h1, 0x11, 32);
+	memset(h2, 0x22, 32);
+	memset(att, 0x33, 32);
+	CHECK_OK(trace_event_set_record_time(ev, T0 + 5000));
+	CHECK_OK(trace_event_add_quantity(ev, TRACE_ROLE_ITEM, "urn:epc:class:lgtin:9506000.013435.L1", 12.5, "KGM"));
+	CHECK_OK(trace_event_add_quantity(ev, TRACE_ROLE_ITEM, "https://id.gs1.org/01/09506000134352/10/L2", NAN, NULL));
+	CHECK_OK(trace_event_set_biz_step(ev, "cbv:BizStep-receiving"));
+	CHECK_OK(trace_event_set_disposition(ev, "urn:example:disp:quarantined"));
+	CHECK_OK(trace_event_set_read_point(ev, "urn:epc:id:sgln:9506000.00001.7"));
+	CHECK_OK(trace_event_set_biz_location(ev, "geo:31.2,121.4"));
+	CHECK_OK(trace_event_add_party(ev, TRACE_PARTY_SOURCE, "https://ref.gs1.org/cbv/SDT-possessing_party",
+	                               "urn:epc:id:pgln:9506000.00001"));
+	CHECK_OK(trace_event_add_party(ev, TRACE_PARTY_DESTINATION, "location", "urn:epc:id:sgln:9506000.10002.0"));
+	CHECK_OK(trace_event_add_biz_transaction(ev, NULL, "urn:epcglobal:cbv:bt:9506000000015:1"));
+	CHECK_OK(trace_event_add_sensor(ev, "https://gs1.org/voc/Temperature", 2.0, 7.5, NAN, "CEL", T0 - 60000));
+	CHECK_OK(trace_event_add_sensor(ev, "RelativeHumidity", NAN, NAN, 55.0, "P1", INT64_MIN));
+	CHECK_OK(trace_event_add_attachment(ev, att, 32, "https://lab.example.cn/r.pdf", "application/pdf"));
+	CHECK_OK(trace_event_add_extension(ev, "example:note", "first scan of the day"));
+	CHECK_OK(trace_event_add_prev(ev, h1, 32, NULL));
+	CHECK_OK(trace_event_add_prev(ev, h2, 32, "farm.example.cn/ledger/1"));
+	CHECK_OK(trace_event_add_private(ev, "buyer", "Zhang San"));
+
+	trace_event *d = roundtrip(ev);
+	const trace_event *views[2] = { ev, d };
+	for (int v = 0; v < 2 && d != NULL; v++) {
+		const trace_event *e = views[v];
+		CHECK(trace_event_type(e) == TRACE_EVENT_OBJECT);
+		CHECK(trace_event_action(e) == TRACE_ACTION_OBSERVE);
+		CHECK(trace_event_time(e) == T0 && trace_event_tz_offset(e) == 480);
+		CHECK(trace_event_record_time(e) == T0 + 5000);
+		CHECK(trace_event_code_count(e, TRACE_ROLE_ITEM) == 1);
+		CHECK(strcmp(trace_event_code(e, TRACE_ROLE_ITEM, 0), SGTIN1) == 0);
+		CHECK(trace_event_code(e, TRACE_ROLE_ITEM, 1) == NULL);
+		CHECK(trace_event_code_count(e, TRACE_ROLE_PARENT) == 0);
+		CHECK(trace_event_quantity_count(e, TRACE_ROLE_ITEM) == 2);
+		const char *cls, *uom;
+		double q;
+		CHECK_OK(trace_event_quantity(e, TRACE_ROLE_ITEM, 0, &cls, &q, &uom));
+		CHECK(strcmp(cls, "https://id.gs1.org/01/09506000134352/10/L1") == 0 && q == 12.5 && strcmp(uom, "KGM") == 0);
+		CHECK_OK(trace_event_quantity(e, TRACE_ROLE_ITEM, 1, &cls, &q, &uom));
+		CHECK(isnan(q) && uom == NULL);
+		CHECK(trace_event_quantity(e, TRACE_ROLE_ITEM, 2, NULL, NULL, NULL) == TRACE_ENOTFOUND);
+		CHECK(strcmp(trace_event_biz_step(e), "receiving") == 0);
+		CHECK(strcmp(trace_event_disposition(e), "urn:example:disp:quarantined") == 0);
+		CHECK(strcmp(trace_event_read_point(e), "https://id.gs1.org/414/9506000000015/254/7") == 0);
+		CHECK(strcmp(trace_event_biz_location(e), "geo:31.2,121.4") == 0);
+		const char *type, *id;
+		CHECK(trace_event_party_count(e, TRACE_PARTY_SOURCE) == 1);
+		CHECK_OK(trace_event_party(e, TRACE_PARTY_SOURCE, 0, &type, &id));
+		CHECK(strcmp(type, "possessing_party") == 0 && strcmp(id, "https://id.gs1.org/417/9506000000015") == 0);
+		CHECK(trace_event_party(e, TRACE_PARTY_DESTINATION, 1, &type, &id) == TRACE_ENOTFOUND);
+		CHECK(trace_event_sensor_count(e) == 2);
+		double mn, mx, mean;
+		int64_t t;
+		CHECK_OK(trace_event_sensor(e, 0, &type, &mn, &mx, &mean, &uom, &t));
+		CHECK(strcmp(type, "Temperature") == 0 && mn == 2.0 && mx == 7.5 && isnan(mean) && t == T0 - 60000);
+		CHECK_OK(trace_event_sensor(e, 1, &type, &mn, &mx, &mean, &uom, &t));
+		CHECK(mean == 55.0 && t == INT64_MIN && strcmp(uom, "P1") == 0);
+		CHECK(trace_event_sensor(e, 2, NULL, NULL, NULL, NULL, NULL, NULL) == TRACE_ENOTFOUND);
+		CHECK(trace_event_prev_count(e) == 2);
+		const uint8_t *hash;
+		size_t len;
+		const char *origin;
+		CHECK_OK(trace_event_prev(e, 1, &hash, &len, &origin));
+		CHECK(len == 32 && memcmp(hash, h2, 32) == 0 && strcmp(origin, "farm.example.cn/ledger/1") == 0);
+		CHECK_OK(trace_event_prev(e, 0, &hash, &len, &origin));
+		CHECK(origin == NULL);
+		CHECK(trace_event_corrects(e, &len) == NULL && len == 0);
+		CHECK(trace_event_private_count(e) == 1);
+		CHECK(trace_event_lot(e) == NULL);
+	}
+	/* Cleartext stays with the builder, only the commitment is encoded. */
+	const char *name, *value;
+	const uint8_t *salt;
+	size_t salt_len;
+	CHECK_OK(trace_event_private(ev, 0, &name, &value, &salt, &salt_len));
+	CHECK(strcmp(name, "buyer") == 0 && strcmp(value, "Zhang San") == 0 && salt_len == 16);
+	if (d != NULL) {
+		CHECK_OK(trace_event_private(d, 0, &name, &value, &salt, &salt_len));
+		CHECK(strcmp(name, "buyer") == 0 && value == NULL && salt == NULL && salt_len == 0);
+	}
+	trace_buf enc = ev_encode(ev);
+	CHECK(enc.ptr && memmem(enc.ptr, enc.size, "Zhang San", 9) == NULL);
+	trace_buf_dispose(&enc);
+	trace_event_free(d);
+	trace_event_free(ev);
+}
+
+/* commitment = SHA-256(salt || name || 0x00 || value), found in the encoding. */
+static void test_commitment(void)
+{
+	trace_event *ev = object_event();
+	CHECK_OK(trace_event_add_private(ev, "phone", "+86 138 0000 0000"));
+	CHECK_OK(trace_event_add_private(ev, "phone", "+86 139 0000 0000"));
+	const char *name, *value;
+	const uint8_t *salt, *salt2;
+	size_t salt_len;
+	CHECK_OK(trace_event_private(ev, 0, &name, &value, &salt, &salt_len));
+	CHECK_OK(trace_event_private(ev, 1, NULL, NULL, &salt2, NULL));
+	CHECK(memcmp(salt, salt2, 16) != 0);
+	uint8_t msg[128], want[32];
+	size_t n = 0;
+	memcpy(msg, salt, 16);
+	n = 16;
+	memcpy(msg + n, "phone", 6); /* with its NUL: name || 0x00 */
+	n += 6;
+	memcpy(msg + n, value, strlen(value));
+	n += strlen(value);
+	SHA256(msg, n, want);
+	trace_buf enc = ev_encode(ev);
+	CHECK(enc.ptr && memmem(enc.ptr, enc.size, want, 32) != NULL);
+	/* The JSON form carries commitments only. */
+	trace_buf js = TRACE_BUF_INIT;
+	CHECK_OK(trace_event_to_json(&js, ev));
+	CHECK(js.ptr && strstr((char *)js.ptr, "138") == NULL && strstr((char *)js.ptr, "libtrace:commitments"));
+	char *hex = ev_hex(want, 32);
+	CHECK(js.ptr && strstr((char *)js.ptr, hex) != NULL);
+	free(hex);
+	trace_buf_dispose(&js);
+	trace_buf_dispose(&enc);
+	trace_event_free(ev);
+}
+
+static void expect_invalid(trace_event *ev, const char *needle)
+{
+	trace_buf b = TRACE_BUF_INIT;
+	CHECK_RC(trace_event_validate(ev), TRACE_EINVAL);
+	CHECK_MSG(needle);
+	CHECK_RC(trace_event_encode(&b, ev), TRACE_EINVAL);
+	CHECK(b.ptr == NULL);
+	trace_event_free(ev);
+}
+
+static void test_validation(void)
+{
+	trace_event *ev;
+	uint8_t h[32] = { 0 };
+
+	CHECK_RC(trace_event_new(&ev, 9), TRACE_EINVAL);
+	CHECK_MSG("type");
+
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_OBJECT));
+	expect_invalid(ev, "eventTime: required");
+
+	ev = object_event();
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_NONE));
+	expect_invalid(ev, "action: required for ObjectEvent");
+
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_OBJECT));
+	CHECK_OK(trace_event_set_time(ev, T0, 0));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_ADD));
+	expect_invalid(ev, "epcList: an ObjectEvent needs epcList or quantityList");
+
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_AGGREGATION));
+	CHECK_OK(trace_event_set_time(ev, T0, 0));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_ADD));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_ITEM, SGTIN1));
+	expect_invalid(ev, "parentID: required for AggregationEvent ADD");
+
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_AGGREGATION));
+	CHECK_OK(trace_event_set_time(ev, T0, 0));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_ADD));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_PARENT, SSCC));
+	expect_invalid(ev, "childEPCs: AggregationEvent ADD needs children");
+
+	/* DELETE may omit the children (EPCIS: all are removed). */
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_AGGREGATION));
+	CHECK_OK(trace_event_set_time(ev, T0, 0));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_DELETE));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_PARENT, SSCC));
+	CHECK_OK(trace_event_validate(ev));
+	CHECK_RC(trace_event_add_code(ev, TRACE_ROLE_PARENT, SSCC), TRACE_EINVAL);
+	CHECK_MSG("at most one parent");
+	trace_event_free(ev);
+
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_TRANSFORMATION));
+	CHECK_OK(trace_event_set_time(ev, T0, 0));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_INPUT, SGTIN1));
+	expect_invalid(ev, "outputEPCList: a TransformationEvent needs inputs and outputs");
+
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_TRANSFORMATION));
+	CHECK_OK(trace_event_set_time(ev, T0, 0));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_INPUT, SGTIN1));
+	CHECK_OK(trace_event_add_quantity(ev, TRACE_ROLE_OUTPUT, "https://id.gs1.org/01/09506000134352/10/L2", 5, NULL));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_ADD));
+	expect_invalid(ev, "action: a TransformationEvent has no action");
+
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_TRANSACTION));
+	CHECK_OK(trace_event_set_time(ev, T0, 0));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_ADD));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_ITEM, SGTIN1));
+	expect_invalid(ev, "bizTransactionList: required for TransactionEvent");
+
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_ASSOCIATION));
+	CHECK_OK(trace_event_set_time(ev, T0, 0));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_OBSERVE));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_ITEM, SGTIN1));
+	expect_invalid(ev, "parentID: required for AssociationEvent");
+
+	ev = object_event();
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_INPUT, SGTIN1));
+	expect_invalid(ev, "inputEPCList: only a TransformationEvent");
+
+	ev = object_event();
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_ITEM, "urn:epc:id:sgtin:9506000.013435.A1B2C3"));
+	expect_invalid(ev, "listed twice");
+
+	ev = object_event();
+	CHECK_OK(trace_event_set_lot(ev, "L1", INT64_MIN, INT64_MIN));
+	expect_invalid(ev, "ilmd: lot master data belongs to an ObjectEvent with action ADD");
+
+	/* Setters refuse bad values and name the field. */
+	ev = object_event();
+	CHECK_RC(trace_event_set_time(ev, T0, 841), TRACE_EINVAL);
+	CHECK_MSG("eventTimeZoneOffset");
+	CHECK_RC(trace_event_set_biz_step(ev, "shippping"), TRACE_EINVAL);
+	CHECK_MSG("bizStep");
+	CHECK_RC(trace_event_set_biz_step(ev, "https://ref.gs1.org/cbv/BizStep-flying"), TRACE_EINVAL);
+	CHECK_MSG("not a CBV 2.0 business step");
+	CHECK_RC(trace_event_set_disposition(ev, "urn:epcglobal:cbv:disp:nonsense"), TRACE_EINVAL);
+	CHECK_MSG("disposition");
+	CHECK_RC(trace_event_add_code(ev, TRACE_ROLE_ITEM, "https://id.gs1.org/01/09506000134353/21/X"), TRACE_EINVAL);
+	CHECK_MSG("check digit");
+	CHECK_RC(trace_event_add_code(ev, TRACE_ROLE_ITEM, "not a code"), TRACE_EINVAL);
+	CHECK_MSG("epcList");
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_ITEM, "urn:epc:id:bic:CSQU3054383")); /* opaque URI */
+	CHECK_RC(trace_event_add_code(ev, 7, SGTIN1), TRACE_EINVAL);
+	CHECK_RC(trace_event_add_quantity(ev, TRACE_ROLE_ITEM, SGTIN1, -1, NULL), TRACE_EINVAL);
+	CHECK_MSG("quantity");
+	CHECK_RC(trace_event_add_quantity(ev, TRACE_ROLE_ITEM, SGTIN1, 1, "kg"), TRACE_EINVAL);
+	CHECK_MSG("uom");
+	CHECK_RC(trace_event_add_prev(ev, h, 31, NULL), TRACE_EINVAL);
+	CHECK_MSG("31 bytes, expected 32");
+	CHECK_RC(trace_event_add_attachment(ev, h, 32, "not a uri", NULL), TRACE_EINVAL);
+	CHECK_MSG("uri");
+	CHECK_RC(trace_event_add_attachment(ev, h, 32, NULL, "pdf"), TRACE_EINVAL);
+	CHECK_MSG("mediaType");
+	CHECK_RC(trace_event_add_party(ev, TRACE_PARTY_SOURCE, "owner", "urn:x:y"), TRACE_EINVAL);
+	CHECK_MSG("sourceList");
+	CHECK_RC(trace_event_add_extension(ev, "plain", "v"), TRACE_EINVAL);
+	CHECK_MSG("namespaced");
+	CHECK_RC(trace_event_add_extension(ev, "libtrace:prev", "v"), TRACE_EINVAL);
+	CHECK_OK(trace_event_add_extension(ev, "libtrace:recallReason", "listeria"));
+	CHECK_OK(trace_event_add_extension(ev, "example:x", "1"));
+	CHECK_RC(trace_event_add_extension(ev, "example:x", "2"), TRACE_EINVAL);
+	CHECK_MSG("duplicate");
+	CHECK_RC(trace_event_add_sensor(ev, "Temperature", INFINITY, NAN, NAN, "CEL", INT64_MIN), TRACE_EINVAL);
+	CHECK_RC(trace_event_add_private(ev, "", "x"), TRACE_EINVAL);
+	CHECK_RC(trace_event_set_error_declaration(ev, h, 32, "typo"), TRACE_EINVAL);
+	CHECK_MSG("error reason");
+	CHECK_RC(trace_event_add_code(ev, TRACE_ROLE_ITEM, "\xff\xfe"), TRACE_EINVAL);
+	CHECK_MSG("UTF-8");
+	CHECK_OK(trace_event_validate(ev));
+	trace_event_free(ev);
+}
+
+static void test_error_declaration(void)
+{
+	trace_event *ev = object_event();
+	uint8_t h[32];
+	memset(h, 0xab, 32);
+	CHECK_OK(trace_event_set_error_declaration(ev, h, 32, "urn:epcglobal:cbv:er:did_not_occur"));
+	trace_event *d = roundtrip(ev);
+	size_t len = 0;
+	const uint8_t *c = trace_event_corrects(d, &len);
+	CHECK(c != NULL && len == 32 && memcmp(c, h, 32) == 0);
+	trace_buf js = TRACE_BUF_INIT;
+	CHECK_OK(trace_event_to_json(&js, d));
+	CHECK(js.ptr && strstr((char *)js.ptr, "\"reason\":\"did_not_occur\"") != NULL);
+	CHECK(js.ptr && strstr((char *)js.ptr, "\"declarationTime\":\"2025-03-01T00:30:00.250Z\"") != NULL);
+	trace_buf_dispose(&js);
+	trace_event_free(d);
+	trace_event_free(ev);
+}
+
+/* Commissioning 100,000 codes does not fit one log entry. */
+static void test_entry_limit(void)
+{
+	trace_event *ev = NULL;
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_OBJECT));
+	CHECK_OK(trace_event_set_time(ev, T0, 480));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_ADD));
+	char code[96];
+	for (int i = 0; i < 100000; i++) {
+		snprintf(code, sizeof code, "urn:example:item:%08d", i);
+		if (trace_event_add_code(ev, TRACE_ROLE_ITEM, code) != TRACE_OK) {
+			test_failures++;
+			break;
+		}
+	}
+	trace_buf b = TRACE_BUF_INIT;
+	CHECK_RC(trace_event_encode(&b, ev), TRACE_ELIMIT);
+	CHECK_MSG("65535");
+	CHECK(b.ptr == NULL);
+	trace_event_free(ev);
+}
+
+static void test_json_paths(void)
+{
+	trace_event *ev = NULL;
+	const char *bad_json = "{\"type\": \"ObjectEvent\",";
+	CHECK_RC(trace_event_from_json(&ev, bad_json, strlen(bad_json)), TRACE_EINVAL);
+	CHECK_MSG("line 1");
+
+	static const struct { const char *json, *path; } cases[] = {
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"eventTimeZoneOffset\":\"+08:00\","
+		  "\"action\":\"ADD\",\"epcList\":[\"" SGTIN1 "\", 7]}", "epcList[1]: expected a string" },
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"eventTimeZoneOffset\":\"+08:00\","
+		  "\"action\":\"ADD\",\"epcList\":[\"" SGTIN1 "\"],\"bizStep\":\"flying\"}", "bizStep" },
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"eventTimeZoneOffset\":\"+08:00\","
+		  "\"action\":\"MOVE\",\"epcList\":[\"" SGTIN1 "\"]}", "action: \"MOVE\"" },
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-02-30T08:30:00+08:00\"}", "eventTime" },
+		{ "{\"type\":\"Event\",\"eventTime\":\"2025-03-01T08:30:00+08:00\"}", "type: \"Event\"" },
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\","
+		  "\"epcList\":[\"" SGTIN1 "\"],\"quantityList\":[{\"epcClass\":\"" SGTIN1 "\",\"quantity\":\"3\"}]}",
+		  "quantityList[0].quantity: expected a number" },
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\","
+		  "\"epcList\":[\"" SGTIN1 "\"],\"childEPCs\":[]}", "childEPCs: not a field of ObjectEvent" },
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\","
+		  "\"epcList\":[\"" SGTIN1 "\"],\"colour\":\"red\"}", "colour: unknown field" },
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\","
+		  "\"epcList\":[\"" SGTIN1 "\"],\"libtrace:prev\":[{\"hash\":\"00\"}]}", "libtrace:prev[0].hash" },
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\","
+		  "\"epcList\":[\"" SGTIN1 "\"],\"sensorElementList\":[{\"sensorReport\":[{\"type\":\"Temperature\",\"uom\":\"deg\"}]}]}",
+		  "sensorElementList[0].sensorReport[0].uom" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		CHECK_RC(trace_event_from_json(&ev, cases[i].json, strlen(cases[i].json)), TRACE_EINVAL);
+		CHECK_MSG(cases[i].path);
+		CHECK(ev == NULL);
+	}
+
+	/* In a document, the path starts at the event list. */
+	const char *doc =
+		"{\"@context\":[\"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld\"],"
+		"\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\",\"epcisBody\":{\"eventList\":["
+		"{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"eventTimeZoneOffset\":\"+08:00\",\"action\":\"OBSERVE\",\"epcList\":[\"" SGTIN1 "\"]},"
+		"{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"eventTimeZoneOffset\":\"+08:00\",\"action\":\"OBSERVE\",\"epcList\":[\"" SGTIN1 "\"]},"
+		"{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"eventTimeZoneOffset\":\"+08:00\",\"action\":\"OBSERVE\",\"epcList\":[\"(01)12345678901234\"]}"
+		"]}}";
+	int count = 0;
+	struct counter { int n; } c = { 0 };
+	(void)count;
+	CHECK_RC(trace_event_read_json_events(doc, strlen(doc), NULL, &c), TRACE_EINVAL);
+	extern int count_cb(trace_event *ev, void *payload);
+	CHECK_RC(trace_event_read_json_events(doc, strlen(doc), count_cb, &c), TRACE_EINVAL);
+	CHECK_MSG("eventList[2].epcList[0]");
+	CHECK(c.n == 2);
+	/* A stopping callback is TRACE_EUSER. */
+	c.n = -1;
+	CHECK_RC(trace_event_read_json_events(doc, strlen(doc), count_cb, &c), TRACE_EUSER);
+	/* An array of events, and a single event. */
+	const char *arr = "[{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00Z\",\"action\":\"OBSERVE\",\"epcList\":[\"" SGTIN1 "\"]}]";
+	c.n = 0;
+	CHECK_OK(trace_event_read_json_events(arr, strlen(arr), count_cb, &c));
+	CHECK_OK(trace_event_read_json_events(arr + 1, strlen(arr) - 2, count_cb, &c));
+	CHECK(c.n == 2);
+}
+
+int count_cb(trace_event *ev, void *payload)
+{
+	int *n = payload;
+	trace_event_free(ev);
+	if (*n < 0)
+		return 1;
+	(*n)++;
+	return 0;
+}
+
+/* Sub-millisecond digits round half up; offsets are kept. */
+static void test_json_times(void)
+{
+	const char *j = "{\"type\":\"ObjectEvent\",\"eventTime\":\"2023-02-02T11:04:03.1415-00:30\","
+	                "\"eventTimeZoneOffset\":\"-00:30\",\"action\":\"OBSERVE\",\"epcList\":[\"urn:x:1\"]}";
+	trace_event *ev = NULL;
+	CHECK_OK(trace_event_from_json(&ev, j, strlen(j)));
+	if (ev == NULL)
+		return;
+	CHECK(trace_event_time(ev) == 1675337643142LL && trace_event_tz_offset(ev) == -30);
+	trace_buf js = TRACE_BUF_INIT;
+	CHECK_OK(trace_event_to_json(&js, ev));
+	CHECK(js.ptr && strstr((char *)js.ptr, "\"eventTime\":\"2023-02-02T11:04:03.142-00:30\"") != NULL);
+	CHECK(js.ptr && strstr((char *)js.ptr, "\"eventTimeZoneOffset\":\"-00:30\"") != NULL);
+	trace_buf_dispose(&js);
+	trace_event_free(ev);
+}
+
+int main(void)
+{
+	test_accessors();
+	test_commitment();
+	test_validation();
+	test_error_declaration();
+	test_entry_limit();
+	test_json_paths();
+	test_json_times();
+	return test_done("event");
+}

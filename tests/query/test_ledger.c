@@ -1,0 +1,316 @@
+/*
+ * The event ledger on a hand-built dairy scenario with known answers:
+ * farms -> raw-milk lots -> a yoghurt lot by transformation -> items ->
+ * cases -> a pallet -> a shipment -> a shop; a cold-chain excursion, a
+ * double sale, a recall; then reindex, including after damage.
+ */
+#include <lmdb.h>
+
+#include "../test.h"
+
+#define SKEY "PRIVATE+KEY+example.com/test+f24ff7b2+AQECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8g"
+#define VKEY "example.com/test+f24ff7b2+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"
+
+#define RAW_GTIN "09506000134369"
+#define YOG_GTIN "09506000134352"
+#define RAW1 "https://id.gs1.org/01/" RAW_GTIN "/10/R1"
+#define RAW2 "https://id.gs1.org/01/" RAW_GTIN "/10/R2"
+#define YLOT "https://id.gs1.org/01/" YOG_GTIN "/10/Y1"
+#define CASE1 "https://id.gs1.org/00/095060001000000012"
+#define CASE2 "https://id.gs1.org/00/095060001000000029"
+#define PALLET "https://id.gs1.org/00/095060001000000036"
+#define SHOP "urn:epc:id:sgln:9506000.10002.0"
+
+static char items[6][96];
+static int64_t t0 = 1763884800000;	/* 2025-11-23T08:00:00Z */
+
+static trace_event *ev(int type, int action, const char *step, int64_t minutes)
+{
+	trace_event *e = NULL;
+	CHECK_OK(trace_event_new(&e, type));
+	CHECK_OK(trace_event_set_time(e, t0 + minutes * 60000, 480));
+	if (action != TRACE_ACTION_NONE)
+		CHECK_OK(trace_event_set_action(e, action));
+	if (step)
+		CHECK_OK(trace_event_set_biz_step(e, step));
+	return e;
+}
+
+static void append(trace_ledger *l, trace_event *e)
+{
+	CHECK_OK(trace_ledger_append(l, NULL, &e, 1, t0 + 100000000));
+	trace_event_free(e);
+}
+
+/* Collects a query's codes (or event indexes) into a string for comparison. */
+static char *collect(trace_query *q, int codes)
+{
+	static char out[8192];
+	size_t n = 0;
+	out[0] = 0;
+	int rc;
+	while ((rc = trace_query_next(q)) == TRACE_OK) {
+		if (codes)
+			n += (size_t)snprintf(out + n, sizeof out - n, "%s;", trace_query_code(q));
+		else
+			n += (size_t)snprintf(out + n, sizeof out - n, "%llu%s;", (unsigned long long)trace_query_event_index(q),
+			                      trace_query_depth(q) ? "c" : "");
+	}
+	CHECK(rc == TRACE_ENOTFOUND);
+	trace_query_free(q);
+	return out;
+}
+
+static int has(const char *list, const char *code)
+{
+	char needle[128];
+	snprintf(needle, sizeof needle, "%s;", code);
+	return strstr(list, needle) != NULL;
+}
+
+static int status_of(trace_ledger *l, const char *code, uint32_t *flags)
+{
+	int state = -1;
+	uint32_t f = 0;
+	CHECK_OK(trace_ledger_status(l, code, &state, &f, NULL));
+	if (flags)
+		*flags = f;
+	return state;
+}
+
+static void scenario(const char *dir)
+{
+	trace_ledger *l;
+	trace_query *q;
+	trace_event *e;
+	CHECK_OK(trace_ledger_create(&l, dir, "example.com/test", VKEY, NULL));
+	for (int i = 0; i < 6; i++)
+		snprintf(items[i], sizeof items[i], "https://id.gs1.org/01/%s/21/Y%04d", YOG_GTIN, i + 1);
+
+	/* 0, 1: raw milk lots received from two farms. */
+	for (int f = 0; f < 2; f++) {
+		e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_ADD, "commissioning", f);
+		CHECK_OK(trace_event_add_quantity(e, TRACE_ROLE_ITEM, f ? RAW2 : RAW1, 1200, "KGM"));
+		CHECK_OK(trace_event_add_party(e, TRACE_PARTY_SOURCE, "owning_party",
+		                               f ? "urn:epc:id:pgln:9506000.10003" : "urn:epc:id:pgln:9506000.10001"));
+		append(l, e);
+	}
+	/* 2: transformation into the yoghurt lot. */
+	e = ev(TRACE_EVENT_TRANSFORMATION, TRACE_ACTION_NONE, "commissioning", 60);
+	CHECK_OK(trace_event_add_quantity(e, TRACE_ROLE_INPUT, RAW1, 1200, "KGM"));
+	CHECK_OK(trace_event_add_quantity(e, TRACE_ROLE_INPUT, RAW2, 1200, "KGM"));
+	CHECK_OK(trace_event_add_quantity(e, TRACE_ROLE_OUTPUT, YLOT, 6, NULL));
+	append(l, e);
+	/* 3: items commissioned with lot master data. */
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_ADD, "commissioning", 90);
+	for (int i = 0; i < 6; i++)
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, items[i]));
+	CHECK_OK(trace_event_set_lot(e, "Y1", t0, t0 + 21LL * 86400000));
+	append(l, e);
+	/* 4, 5: packed into two cases; 6: cases onto a pallet. */
+	for (int c = 0; c < 2; c++) {
+		e = ev(TRACE_EVENT_AGGREGATION, TRACE_ACTION_ADD, "packing", 100 + c);
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_PARENT, c ? CASE2 : CASE1));
+		for (int i = 0; i < 3; i++)
+			CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, items[3 * c + i]));
+		append(l, e);
+	}
+	e = ev(TRACE_EVENT_AGGREGATION, TRACE_ACTION_ADD, "packing", 110);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_PARENT, PALLET));
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, CASE1));
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, CASE2));
+	append(l, e);
+	/* 7: shipped, with a cold-chain excursion recorded on the way. */
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "shipping", 120);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, PALLET));
+	CHECK_OK(trace_event_add_party(e, TRACE_PARTY_DESTINATION, "location", SHOP));
+	CHECK_OK(trace_event_add_sensor(e, "Temperature", 2.0, 9.5, 4.5, "CEL", t0 + 150 * 60000));
+	append(l, e);
+	/* 8: received at the shop. */
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "receiving", 300);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, PALLET));
+	CHECK_OK(trace_event_set_biz_location(e, SHOP));
+	append(l, e);
+	/* 9: case 2 unpacked at the shop; 10, 11: item 4 sold twice (a copied code). */
+	e = ev(TRACE_EVENT_AGGREGATION, TRACE_ACTION_DELETE, "unpacking", 310);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_PARENT, CASE2));
+	append(l, e);
+	for (int s = 0; s < 2; s++) {
+		e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "retail_selling", 400 + s);
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, items[3]));
+		append(l, e);
+	}
+
+	/* Status: through containers, after sale, with the double sale flagged. */
+	uint32_t flags;
+	CHECK(status_of(l, items[0], &flags) == TRACE_STATE_RECEIVED);
+	CHECK(status_of(l, items[4], &flags) == TRACE_STATE_ACTIVE);
+	CHECK(status_of(l, items[3], &flags) == TRACE_STATE_SOLD && (flags & TRACE_FLAG_DOUBLE_SALE));
+	CHECK(status_of(l, PALLET, NULL) == TRACE_STATE_RECEIVED);
+
+	/* History of item 1: its own events and its containers' while it was inside. */
+	CHECK_OK(trace_query_history(&q, l, items[0]));
+	CHECK(strcmp(collect(q, 0), "3;4;6c;7c;8c;") == 0);
+	/* Item 5 left case 2 at event 9, which its history shows; later case events would not. */
+	CHECK_OK(trace_query_history(&q, l, items[4]));
+	CHECK(strcmp(collect(q, 0), "3;5;6c;7c;8c;9c;") == 0);
+
+	/* Trace back from item 1: case, pallet, lot, raw lots. */
+	CHECK_OK(trace_query_trace_back(&q, l, items[0]));
+	char *back = collect(q, 1);
+	CHECK(has(back, CASE1) && has(back, PALLET) && has(back, YLOT) && has(back, RAW1) && has(back, RAW2));
+	CHECK(!has(back, CASE2));
+	/* Trace forward from raw lot 1: the yoghurt lot and every item of it. */
+	CHECK_OK(trace_query_trace_forward(&q, l, RAW1));
+	char *fwd = collect(q, 1);
+	CHECK(has(fwd, YLOT));
+	for (int i = 0; i < 6; i++)
+		CHECK(has(fwd, items[i]));
+	CHECK(!has(fwd, RAW2) && !has(fwd, PALLET));
+	/* Contents of the pallet: case 1 with its items; case 2 is empty now. */
+	CHECK_OK(trace_query_contents(&q, l, PALLET));
+	char *contents = collect(q, 1);
+	CHECK(has(contents, CASE1) && has(contents, CASE2) && has(contents, items[0]) && !has(contents, items[4]));
+	/* By time, by field. */
+	CHECK_OK(trace_query_by_time(&q, l, t0 + 100 * 60000, t0 + 121 * 60000));
+	CHECK(strcmp(collect(q, 0), "4;5;6;7;") == 0);
+	CHECK_OK(trace_query_by_field(&q, l, TRACE_FIELD_BIZ_STEP, "retail_selling"));
+	CHECK(strcmp(collect(q, 0), "10;11;") == 0);
+	CHECK_OK(trace_query_by_field(&q, l, TRACE_FIELD_PARTY, SHOP));
+	char *by_party = collect(q, 0);
+	if (strcmp(by_party, "7;") != 0)
+		fprintf(stderr, "by party: %s\n", by_party), test_failures++;
+	CHECK_RC(trace_query_history(&q, l, "https://id.gs1.org/01/" YOG_GTIN "/21/NOPE"), TRACE_ENOTFOUND);
+	CHECK_MSG("not in this ledger");
+
+	/* The shipping event reads back with its sensor report. */
+	trace_event *shipped;
+	CHECK_OK(trace_ledger_event(&shipped, l, 7));
+	double mx = 0;
+	CHECK(trace_event_sensor_count(shipped) == 1);
+	CHECK_OK(trace_event_sensor(shipped, 0, NULL, NULL, &mx, NULL, NULL, NULL));
+	CHECK(mx == 9.5);
+	trace_event_free(shipped);
+
+	/* Recall the yoghurt lot: every item is marked; selling one is flagged. */
+	uint64_t affected = 0;
+	CHECK_OK(trace_ledger_recall(l, &affected, YLOT, "Listeria found in retained sample", t0 + 500 * 60000));
+	CHECK(affected == 7);	/* the lot and its six items */
+	CHECK(status_of(l, items[0], &flags) == TRACE_STATE_RECALLED && (flags & TRACE_FLAG_RECALLED));
+	CHECK(status_of(l, items[3], &flags) == TRACE_STATE_SOLD && (flags & TRACE_FLAG_RECALLED));
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "retail_selling", 600);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, items[4]));
+	append(l, e);
+	CHECK(status_of(l, items[4], &flags) == TRACE_STATE_SOLD && (flags & TRACE_FLAG_SOLD_RECALLED));
+
+	/* The recall list is a signed note listing the recalled codes. */
+	trace_signer *s;
+	trace_buf list = TRACE_BUF_INIT;
+	CHECK_OK(trace_signer_from_skey(&s, SKEY));
+	CHECK_OK(trace_ledger_recall_list(&list, l, s));
+	CHECK(strstr((char *)list.ptr, items[5]) != NULL && strstr((char *)list.ptr, CASE1) == NULL);
+	trace_note *n;
+	trace_verifier *v;
+	CHECK_OK(trace_verifier_new(&v, VKEY));
+	CHECK_OK(trace_note_parse(&n, (char *)list.ptr, list.size));
+	CHECK_OK(trace_note_verify(n, (const trace_verifier *const *)&v, 1));
+	trace_note_free(n);
+	trace_verifier_free(v);
+	trace_buf_dispose(&list);
+
+	/* The ledger is a log: checkpoints, proofs and the audit work on it. */
+	trace_buf cp = TRACE_BUF_INIT;
+	CHECK_OK(trace_log_checkpoint_sign(&cp, trace_ledger_log(l), s));
+	CHECK_OK(trace_log_audit(trace_ledger_log(l)));
+	trace_buf_dispose(&cp);
+	trace_signer_free(s);
+
+	/* Reindex: the live indexes equal a rebuild from the log. */
+	uint64_t diff = 99;
+	CHECK_OK(trace_ledger_reindex(l, &diff));
+	CHECK(diff == 0);
+	trace_ledger_close(l);
+
+	/* Damage an index row; reindex finds and repairs it. */
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	mdb_env_create(&env);
+	mdb_env_set_maxdbs(env, 32);
+	mdb_env_set_mapsize(env, (size_t)1 << 30);
+	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, "ix_children", 0, &dbi) == 0);
+	CHECK(mdb_drop(txn, dbi, 0) == 0);
+	CHECK(mdb_txn_commit(txn) == 0);
+	mdb_env_close(env);
+	CHECK_OK(trace_ledger_open(&l, dir, NULL));
+	CHECK_OK(trace_ledger_reindex(l, &diff));
+	CHECK(diff > 0);
+	CHECK_OK(trace_ledger_reindex(l, &diff));
+	CHECK(diff == 0);
+	CHECK_OK(trace_query_contents(&q, l, PALLET));
+	CHECK(has(collect(q, 1), items[0]));
+	trace_ledger_close(l);
+}
+
+static void interlock_and_scans(const char *dir)
+{
+	trace_ledger *l;
+	trace_event *e;
+	const char *cyl = "urn:epc:id:giai:9506000.CYL0001";
+	uint64_t size;
+	CHECK_OK(trace_ledger_create(&l, dir, "example.com/test", VKEY, NULL));
+	/* A cylinder whose inspection is due at t0 + 1 day. */
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_ADD, "commissioning", 0);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));
+	CHECK_OK(trace_event_set_lot(e, "CYL-BATCH-1", t0, t0 + 86400000LL));
+	append(l, e);
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "https://libtrace.dev/voc/bizstep/filling", 60);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));
+	append(l, e);
+	/* Filling it after the due date is refused, and nothing is written. */
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "https://libtrace.dev/voc/bizstep/filling", 2 * 24 * 60);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));
+	CHECK_RC(trace_ledger_append(l, NULL, &e, 1, INT64_MIN), TRACE_EREFUSED);
+	CHECK_MSG("overdue");
+	trace_event_free(e);
+	CHECK_OK(trace_log_size(&size, trace_ledger_log(l)));
+	CHECK(size == 2);
+	/* Consumer scans are counted; too many flag a likely copy. */
+	CHECK_OK(trace_ledger_set_param(l, TRACE_PARAM_SCAN_LIMIT, 2));
+	for (int i = 0; i < 3; i++) {
+		e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "https://libtrace.dev/voc/bizstep/consumer_scan", 100 + i);
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));
+		append(l, e);
+	}
+	uint64_t scans = 0;
+	int64_t first = 0;
+	uint32_t flags;
+	CHECK_OK(trace_ledger_scans(l, cyl, &scans, &first));
+	CHECK(scans == 3 && first == t0 + 100 * 60000);
+	status_of(l, cyl, &flags);
+	CHECK(flags & TRACE_FLAG_MANY_SCANS);
+	/* A raw log is not a ledger. */
+	trace_ledger_close(l);
+	trace_ledger *x;
+	trace_log *raw;
+	char rawdir[512];
+	snprintf(rawdir, sizeof rawdir, "%s-raw", dir);
+	CHECK_OK(trace_log_create(&raw, rawdir, "example.com/test", VKEY, NULL));
+	trace_log_close(raw);
+	CHECK_RC(trace_ledger_open(&x, rawdir, NULL), TRACE_EINVAL);
+	test_rmrf(rawdir);
+}
+
+int main(void)
+{
+	char *base = strdup(test_tmpdir("ledger")), dir[512];
+	snprintf(dir, sizeof dir, "%s/dairy", base);
+	scenario(dir);
+	snprintf(dir, sizeof dir, "%s/cylinders", base);
+	interlock_and_scans(dir);
+	test_rmrf(base);
+	free(base);
+	return test_done("ledger");
+}

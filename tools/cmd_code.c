@@ -1,0 +1,246 @@
+/*
+ * trace code parse|issue: codes on the command line.
+ *
+ *   trace code parse TEXT [--gcp-length N] [--stem URL] [--zero-suppressed] [--cn-strict]
+ *   trace code issue (--gtin GTIN --lot LOT | --native PREFIX) --count N
+ *                    [--ledger DIR] [--out FILE] [--site ID] [--format text|csv]
+ *
+ * parse prints one JSON object (exit 0), or names the problem (exit 2).
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <trace/trace.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static const char *scheme_name(int s)
+{
+	switch (s) {
+	case TRACE_CODE_GS1: return "gs1";
+	case TRACE_CODE_NMPA: return "nmpa";
+	case TRACE_CODE_MA: return "ma";
+	case TRACE_CODE_NATIVE: return "native";
+	default: return "unknown";
+	}
+}
+
+static const char *form_name(int f)
+{
+	static const char *const names[] = { "auto", "digital_link", "bracketed", "element_string",
+	                                     "scan_data", "epc_urn", "nmpa", "ma", "native" };
+	return f >= 0 && f < (int)(sizeof names / sizeof names[0]) ? names[f] : "unknown";
+}
+
+/* A library string result as a JSON string, or null when the call fails. */
+static json_t *buf_json(int rc, trace_buf *b)
+{
+	json_t *j = rc == TRACE_OK ? json_stringn((const char *)b->ptr, b->size) : json_null();
+	trace_buf_dispose(b);
+	return j;
+}
+
+static json_t *code_json(const trace_code *c, const char *stem, int gcp_length)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "scheme", json_string(scheme_name(trace_code_scheme(c))));
+	json_object_set_new(o, "form", json_string(form_name(trace_code_form(c))));
+	json_object_set_new(o, "canonical", json_string(trace_code_canonical(c)));
+	size_t n = trace_code_field_count(c);
+	if (trace_code_scheme(c) == TRACE_CODE_GS1) {
+		trace_buf b = TRACE_BUF_INIT;
+		json_object_set_new(o, "element_string", buf_json(trace_code_element_string(&b, c, TRACE_CODE_ES_BRACKETED), &b));
+		json_object_set_new(o, "digital_link", buf_json(trace_code_digital_link(&b, c, NULL), &b));
+		if (stem)
+			json_object_set_new(o, "digital_link_stem", buf_json(trace_code_digital_link(&b, c, stem), &b));
+		if (gcp_length)
+			json_object_set_new(o, "epc_urn", buf_json(trace_code_epc_urn(&b, c, gcp_length), &b));
+		json_t *ais = json_array();
+		for (size_t i = 0; i < n; i++) {
+			const char *ai, *v;
+			if (trace_code_field(&ai, &v, c, i) == TRACE_OK)
+				json_array_append_new(ais, json_pack("{s:s, s:s}", "ai", ai, "value", v));
+		}
+		json_object_set_new(o, "ais", ais);
+		if (trace_code_extra_count(c)) {
+			json_t *x = json_object();
+			for (size_t i = 0; i < trace_code_extra_count(c); i++) {
+				const char *k, *v;
+				if (trace_code_extra(&k, &v, c, i) == TRACE_OK)
+					json_object_set_new(x, k, json_string(v));
+			}
+			json_object_set_new(o, "ignored_query", x);
+		}
+	} else {
+		json_t *seg = json_object();
+		for (size_t i = 0; i < n; i++) {
+			const char *k, *v;
+			if (trace_code_field(&k, &v, c, i) == TRACE_OK)
+				json_object_set_new(seg, k, json_string(v));
+		}
+		json_object_set_new(o, "segments", seg);
+	}
+	return o;
+}
+
+static int cmd_parse(int argc, char **argv)
+{
+	const char *text = NULL, *stem = NULL;
+	uint64_t gcp = 0;
+	unsigned flags = 0;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--gcp-length") == 0 && i + 1 < argc) {
+			if (cli_parse_u64(argv[++i], &gcp) || gcp < 6 || gcp > 12)
+				return cli_usage("code parse: --gcp-length must be 6 to 12");
+		} else if (strcmp(argv[i], "--stem") == 0 && i + 1 < argc) {
+			stem = argv[++i];
+		} else if (strcmp(argv[i], "--zero-suppressed") == 0) {
+			flags |= TRACE_CODE_PERMIT_ZERO_SUPPRESSED_GTIN;
+		} else if (strcmp(argv[i], "--cn-strict") == 0) {
+			flags |= TRACE_CODE_CN_STRICT;
+		} else if (text == NULL && (argv[i][0] != '-' || argv[i][1] == 0 || argv[i][1] != '-')) {
+			text = argv[i];
+		} else {
+			return cli_usage("code parse: unexpected argument \"%s\"", argv[i]);
+		}
+	}
+	if (text == NULL)
+		return cli_usage("usage: trace code parse TEXT [--gcp-length N] [--stem URL] [--zero-suppressed] [--cn-strict]");
+	trace_code *c;
+	int rc = trace_code_parse(&c, text, TRACE_CODE_FORM_AUTO, flags);
+	if (rc) {
+		cli_fail(rc, "code parse");
+		return EXIT_USAGE; /* whatever was wrong, an invalid code is exit 2 */
+	}
+	json_t *o = code_json(c, stem, (int)gcp);
+	trace_code_free(c);
+	char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s == NULL)
+		return cli_usage("code parse: out of memory");
+	puts(s);
+	free(s);
+	return 0;
+}
+
+typedef struct out_ctx {
+	FILE *f;
+	int csv;
+	int gs1;
+	const char *gtin, *lot, *prefix;
+} out_ctx;
+
+/* CSV field per RFC 4180: quoted when it holds a comma, quote or line break. */
+static void csv_field(FILE *f, const char *s)
+{
+	if (strpbrk(s, ",\"\r\n") == NULL) {
+		fputs(s, f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static int emit(const char *code, const char *serial, uint64_t seq, void *payload)
+{
+	out_ctx *o = payload;
+	if (!o->csv) {
+		fputs(code, o->f);
+		fputc('\n', o->f);
+	} else if (o->gs1) {
+		fprintf(o->f, "%" PRIu64 ",%s,", seq, o->gtin);
+		csv_field(o->f, o->lot);
+		fprintf(o->f, ",%s,", serial);
+		csv_field(o->f, code);
+		fputc('\n', o->f);
+	} else {
+		fprintf(o->f, "%" PRIu64 ",%s,%s\n", seq, serial, code);
+	}
+	return ferror(o->f) ? -1 : 0;
+}
+
+static int ends_with(const char *s, const char *suffix)
+{
+	size_t a = strlen(s), b = strlen(suffix);
+	return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static int cmd_issue(int argc, char **argv)
+{
+	const char *gtin = NULL, *lot = NULL, *prefix = NULL, *ledger = NULL, *out = NULL, *site = NULL,
+	           *format = NULL;
+	uint64_t count = 0;
+	int have_count = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		if (v == NULL)
+			return cli_usage("code issue: %s needs a value", a);
+		if (strcmp(a, "--gtin") == 0) gtin = v;
+		else if (strcmp(a, "--lot") == 0) lot = v;
+		else if (strcmp(a, "--native") == 0) prefix = v;
+		else if (strcmp(a, "--ledger") == 0) ledger = v;
+		else if (strcmp(a, "--out") == 0) out = v;
+		else if (strcmp(a, "--site") == 0) site = v;
+		else if (strcmp(a, "--format") == 0) format = v;
+		else if (strcmp(a, "--count") == 0) {
+			if (cli_parse_u64(v, &count) || count == 0)
+				return cli_usage("code issue: --count must be a positive number");
+			have_count = 1;
+		} else {
+			return cli_usage("code issue: unexpected argument \"%s\"", a);
+		}
+		i++;
+	}
+	if (!have_count || (prefix == NULL) == (gtin == NULL) || (gtin != NULL) != (lot != NULL))
+		return cli_usage("usage: trace code issue (--gtin GTIN --lot LOT | --native PREFIX) --count N "
+		                 "[--ledger DIR] [--out FILE] [--site ID] [--format text|csv]");
+	int csv = format ? strcmp(format, "csv") == 0 : out != NULL && ends_with(out, ".csv");
+	if (format && !csv && strcmp(format, "text") != 0)
+		return cli_usage("code issue: --format is text or csv");
+	if (ledger == NULL)
+		fprintf(stderr, "trace: code issue: no --ledger: the serials are random and not guessable, but nothing "
+		                "records them, so a later run cannot promise not to repeat one\n");
+
+	trace_issuer *is;
+	int rc = trace_issuer_open(&is, ledger, site);
+	if (rc)
+		return cli_fail(rc, "code issue");
+	FILE *f = out ? fopen(out, "w") : stdout;
+	if (f == NULL) {
+		trace_issuer_free(is);
+		return cli_usage("code issue: cannot create %s", out);
+	}
+	out_ctx o = { f, csv, gtin != NULL, gtin, lot, prefix };
+	if (csv)
+		fputs(gtin ? "seq,gtin,lot,serial,digital_link\n" : "seq,serial,code\n", f);
+	rc = gtin ? trace_issuer_issue_gs1(is, gtin, lot, count, emit, &o)
+	          : trace_issuer_issue_native(is, prefix, count, emit, &o);
+	trace_issuer_free(is);
+	int werr = fflush(f) != 0 || ferror(f);
+	if (out && fclose(f) != 0)
+		werr = 1;
+	if (rc)
+		return cli_fail(rc, "code issue");
+	if (werr)
+		return cli_usage("code issue: cannot write %s", out ? out : "standard output");
+	return 0;
+}
+
+int cmd_code(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "parse") == 0)
+		return cmd_parse(argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "issue") == 0)
+		return cmd_issue(argc - 1, argv + 1);
+	return cli_usage("usage: trace code parse TEXT | trace code issue (--gtin GTIN --lot LOT | --native PREFIX) --count N [--ledger DIR] [--out FILE]");
+}

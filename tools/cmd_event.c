@@ -1,0 +1,110 @@
+/* trace ledger init, trace event add: the event ledger from the command line. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <trace/trace.h>
+
+#include "cli.h"
+#include "commands.h"
+
+int cmd_ledger(int argc, char **argv)
+{
+	const char *dir = NULL, *origin = NULL, *key = NULL;
+	if (argc < 2 || strcmp(argv[1], "init") != 0)
+		return cli_usage("usage: trace ledger init DIR --origin ORIGIN --key SKEYFILE");
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--origin") == 0 && i + 1 < argc)
+			origin = argv[++i];
+		else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			key = argv[++i];
+		else if (argv[i][0] != '-' && dir == NULL)
+			dir = argv[i];
+		else
+			return cli_usage("ledger init: unexpected argument \"%s\"", argv[i]);
+	}
+	if (dir == NULL || origin == NULL || key == NULL)
+		return cli_usage("usage: trace ledger init DIR --origin ORIGIN --key SKEYFILE");
+	return cli_log_init(dir, origin, key, TRACE_LOG_EVENTS);
+}
+
+typedef struct batch {
+	trace_event **events;
+	size_t n, cap;
+} batch;
+
+static int collect(trace_event *ev, void *payload)
+{
+	batch *b = payload;
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		trace_event **n = realloc(b->events, cap * sizeof *n);
+		if (n == NULL) {
+			trace_event_free(ev);
+			return -1;
+		}
+		b->events = n;
+		b->cap = cap;
+	}
+	b->events[b->n++] = ev;
+	return 0;
+}
+
+int cmd_event(int argc, char **argv)
+{
+	const char *dir = NULL, *file = NULL;
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		return cli_usage("usage: trace event add DIR (--json FILE | -)");
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
+			file = argv[++i];
+		else if (strcmp(argv[i], "-") == 0)
+			file = "-";
+		else if (argv[i][0] != '-' && dir == NULL)
+			dir = argv[i];
+		else
+			return cli_usage("event add: unexpected argument \"%s\"", argv[i]);
+	}
+	if (dir == NULL || file == NULL)
+		return cli_usage("usage: trace event add DIR (--json FILE | -)");
+	uint8_t *json;
+	size_t len;
+	if (cli_read(file, &json, &len))
+		return EXIT_USAGE;
+	batch b = { NULL, 0, 0 };
+	trace_ledger *l = NULL;
+	uint64_t first;
+	int status = 0;
+	int rc = trace_event_read_json_events((const char *)json, len, collect, &b);
+	if (rc)
+		status = cli_fail(rc, file);
+	else if (b.n == 0)
+		status = cli_usage("%s holds no events", file);
+	if (status == 0 && (rc = trace_ledger_open(&l, dir, NULL)))
+		status = cli_fail(rc, dir);
+	/* The whole file is one transaction: all events land, or none. */
+	if (status == 0 && (rc = trace_ledger_append(l, &first, b.events, b.n, INT64_MIN)))
+		status = cli_fail(rc, "event add");
+	if (status == 0) {
+		trace_hasher *h;
+		uint8_t leaf[TRACE_HASH_MAX_SIZE];
+		if ((rc = trace_hasher_new(&h, trace_log_suite(trace_ledger_log(l)))) == TRACE_OK) {
+			for (size_t i = 0; i < b.n; i++) {
+				/* Print each event's index and identity (its leaf hash). */
+				if (trace_log_leaf_hash(leaf, sizeof leaf, trace_ledger_log(l), first + i) != TRACE_OK)
+					continue;
+				printf("%llu ", (unsigned long long)(first + i));
+				for (size_t j = 0; j < trace_hasher_size(h); j++)
+					printf("%02x", leaf[j]);
+				putchar('\n');
+			}
+			trace_hasher_free(h);
+		}
+	}
+	trace_ledger_close(l);
+	for (size_t i = 0; i < b.n; i++)
+		trace_event_free(b.events[i]);
+	free(b.events);
+	free(json);
+	return status;
+}

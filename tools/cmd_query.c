@@ -1,0 +1,245 @@
+/* trace history | trace back/forward | status | contents | recall | reindex. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <trace/trace.h>
+
+#include "cli.h"
+#include "commands.h"
+
+static int open_ledger(const char *dir, int readonly, trace_ledger **out)
+{
+	trace_log_opts *o;
+	int rc = trace_log_opts_new(&o);
+	if (rc == TRACE_OK)
+		rc = trace_log_opts_set_readonly(o, readonly);
+	if (rc == TRACE_OK)
+		rc = trace_ledger_open(out, dir, o);
+	trace_log_opts_free(o);
+	return rc ? cli_fail(rc, dir) : 0;
+}
+
+/* DIR CODE [--json] */
+static int parse_args(int argc, char **argv, int first, const char **dir, const char **code, int *json)
+{
+	*dir = *code = NULL;
+	*json = 0;
+	for (int i = first; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			*json = 1;
+		else if (*dir == NULL)
+			*dir = argv[i];
+		else if (*code == NULL)
+			*code = argv[i];
+		else
+			return -1;
+	}
+	return *dir && *code ? 0 : -1;
+}
+
+static void print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json, int *first)
+{
+	trace_event *ev;
+	if (trace_ledger_event(&ev, l, idx) != TRACE_OK)
+		return;
+	if (json) {
+		trace_buf out = TRACE_BUF_INIT;
+		if (trace_event_to_json(&out, ev) == TRACE_OK) {
+			printf("%s%s", *first ? "" : ",\n", (const char *)out.ptr);
+			*first = 0;
+		}
+		trace_buf_dispose(&out);
+	} else {
+		time_t secs = (time_t)(trace_event_time(ev) / 1000);
+		struct tm tm;
+		char when[32];
+		gmtime_r(&secs, &tm);
+		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		static const char *types[] = { "?", "object", "aggregation", "transformation", "transaction", "association" };
+		int type = trace_event_type(ev);
+		const char *step = trace_event_biz_step(ev), *disp = trace_event_disposition(ev);
+		const char *where = trace_event_biz_location(ev) ? trace_event_biz_location(ev) : trace_event_read_point(ev);
+		printf("%8llu  %s  %-14s %-18s %-14s %s%s\n", (unsigned long long)idx, when,
+		       types[type >= 1 && type <= 5 ? type : 0], step ? step : "-", disp ? disp : "-",
+		       where ? where : "", depth ? "  (via container)" : "");
+	}
+	trace_event_free(ev);
+}
+
+int cmd_history(int argc, char **argv)
+{
+	const char *dir, *code;
+	int json, first = 1;
+	if (parse_args(argc, argv, 1, &dir, &code, &json))
+		return cli_usage("usage: trace history DIR CODE [--json]");
+	trace_ledger *l;
+	trace_query *q;
+	int status = open_ledger(dir, 1, &l);
+	if (status)
+		return status;
+	int rc = trace_query_history(&q, l, code);
+	if (rc) {
+		trace_ledger_close(l);
+		return cli_fail(rc, "history");
+	} else {
+		if (json)
+			printf("[");
+		while ((rc = trace_query_next(q)) == TRACE_OK)
+			print_event(l, trace_query_event_index(q), trace_query_depth(q), json, &first);
+		if (json)
+			printf("]\n");
+		trace_query_free(q);
+	}
+	trace_ledger_close(l);
+	return rc == TRACE_ENOTFOUND || rc == TRACE_OK ? 0 : cli_fail(rc, "history");
+}
+
+static int walk(int argc, char **argv, int first_arg, const char *what,
+                int (*start)(trace_query **, trace_ledger *, const char *))
+{
+	const char *dir, *code;
+	int json, first = 1;
+	if (parse_args(argc, argv, first_arg, &dir, &code, &json))
+		return cli_usage("usage: trace %s DIR CODE [--json]", what);
+	trace_ledger *l;
+	trace_query *q;
+	int status = open_ledger(dir, 1, &l);
+	if (status)
+		return status;
+	int rc = start(&q, l, code);
+	if (rc) {
+		trace_ledger_close(l);
+		return cli_fail(rc, what);
+	} else {
+		if (json)
+			printf("[");
+		while ((rc = trace_query_next(q)) == TRACE_OK) {
+			const char *c = trace_query_code(q);
+			if (json) {
+				int state = 0;
+				trace_ledger_status(l, c, &state, NULL, NULL);
+				/* Codes are URIs or plain text without quotes or control characters. */
+				printf("%s{\"code\": \"%s\", \"depth\": %u, \"status\": \"%s\"}", first ? "" : ",\n", c,
+				       trace_query_depth(q), trace_code_state_name(state));
+				first = 0;
+			} else {
+				printf("%*s%s\n", 2 * (int)trace_query_depth(q), "", c);
+			}
+		}
+		if (json)
+			printf("]\n");
+		trace_query_free(q);
+	}
+	trace_ledger_close(l);
+	return rc == TRACE_ENOTFOUND || rc == TRACE_OK ? 0 : cli_fail(rc, what);
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "back") == 0)
+		return walk(argc, argv, 2, "trace back", trace_query_trace_back);
+	if (argc >= 2 && strcmp(argv[1], "forward") == 0)
+		return walk(argc, argv, 2, "trace forward", trace_query_trace_forward);
+	return cli_usage("usage: trace trace back|forward DIR CODE [--json]");
+}
+
+int cmd_contents(int argc, char **argv)
+{
+	return walk(argc, argv, 1, "contents", trace_query_contents);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	const char *dir, *code;
+	int json, state;
+	uint32_t flags;
+	uint64_t last, scans = 0;
+	int64_t first_scan = INT64_MIN;
+	if (parse_args(argc, argv, 1, &dir, &code, &json))
+		return cli_usage("usage: trace status DIR CODE [--json]");
+	trace_ledger *l;
+	int status = open_ledger(dir, 1, &l);
+	if (status)
+		return status;
+	int rc = trace_ledger_status(l, code, &state, &flags, &last);
+	if (rc == TRACE_OK)
+		trace_ledger_scans(l, code, &scans, &first_scan);
+	trace_ledger_close(l);
+	if (rc)
+		return cli_fail(rc, "status");
+	static const char *flag_names[] = { "double_sale", "sold_while_recalled", "recalled", "clock_skew",
+	                                    "many_scans", "late_undo", "impossible_move" };
+	if (json) {
+		printf("{\"code\": \"%s\", \"status\": \"%s\", \"last_event\": %llu, \"scans\": %llu, \"flags\": [",
+		       code, trace_code_state_name(state), (unsigned long long)last, (unsigned long long)scans);
+		int first = 1;
+		for (int i = 0; i < 7; i++)
+			if (flags & (1u << i)) {
+				printf("%s\"%s\"", first ? "" : ", ", flag_names[i]);
+				first = 0;
+			}
+		printf("]}\n");
+	} else {
+		printf("%s: %s (last event %llu", code, trace_code_state_name(state), (unsigned long long)last);
+		if (scans)
+			printf(", %llu consumer scans", (unsigned long long)scans);
+		printf(")");
+		for (int i = 0; i < 7; i++)
+			if (flags & (1u << i))
+				printf(" [%s]", flag_names[i]);
+		printf("\n");
+	}
+	return 0;
+}
+
+int cmd_recall(int argc, char **argv)
+{
+	const char *dir = NULL, *code = NULL, *reason = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
+			reason = argv[++i];
+		else if (dir == NULL)
+			dir = argv[i];
+		else if (code == NULL)
+			code = argv[i];
+		else
+			return cli_usage("recall: unexpected argument \"%s\"", argv[i]);
+	}
+	if (dir == NULL || code == NULL || reason == NULL)
+		return cli_usage("usage: trace recall DIR CODE --reason TEXT");
+	trace_ledger *l;
+	uint64_t affected = 0;
+	int status = open_ledger(dir, 0, &l);
+	if (status)
+		return status;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	int rc = trace_ledger_recall(l, &affected, code, reason, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	trace_ledger_close(l);
+	if (rc)
+		return cli_fail(rc, "recall");
+	printf("recalled %s: %llu codes marked\n", code, (unsigned long long)affected);
+	return 0;
+}
+
+int cmd_reindex(int argc, char **argv)
+{
+	if (argc != 2)
+		return cli_usage("usage: trace reindex DIR");
+	trace_ledger *l;
+	uint64_t diff = 0;
+	int status = open_ledger(argv[1], 0, &l);
+	if (status)
+		return status;
+	int rc = trace_ledger_reindex(l, &diff);
+	trace_ledger_close(l);
+	if (rc)
+		return cli_fail(rc, "reindex");
+	if (diff)
+		printf("reindex: %llu index rows differed from the log and were rebuilt\n", (unsigned long long)diff);
+	else
+		printf("reindex: every index matches the log\n");
+	return diff ? EXIT_VERIFY_FAILED : 0;
+}
