@@ -1,8 +1,10 @@
 #!/bin/sh
-# libtrace end to end, as a producer and a regulator would run it.
+# libtrace end to end, as a producer and a regulator would run it: first a
+# raw log anchoring documents, then the one-product-one-code food story.
 # Usage: examples/demo.sh PATH_TO_TRACE
 set -eu
 trace=${1:-trace}
+here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/libtrace-demo-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -54,5 +56,8 @@ printf 'shipment SH-88: 40 cases of YG-2026-1123 to Shop 17\n' > shipment.txt
 step "Full audit: every leaf, tile and checkpoint recomputed and checked"
 "$trace" log verify ledger
 
+mkdir food && cd food
+"$here/food_story.sh" "$trace"
+
 echo
-echo "demo finished: ledger, checkpoint, witness cosignature, offline proof, audit"
+echo "demo finished: raw log with a witness, then codes, QR labels, EPCIS events, queries, recall and offline proofs"

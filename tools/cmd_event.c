@@ -50,11 +50,45 @@ static int collect(trace_event *ev, void *payload)
 	return 0;
 }
 
+/* trace event show DIR INDEX [--cbor]: the EPCIS JSON, or the exact logged bytes. */
+static int event_show(int argc, char **argv)
+{
+	uint64_t index;
+	int cbor = argc == 5 && strcmp(argv[4], "--cbor") == 0;
+	if ((argc != 4 && !cbor) || cli_parse_u64(argv[3], &index))
+		return cli_usage("usage: trace event show DIR INDEX [--cbor]");
+	trace_log_opts *o;
+	trace_ledger *l = NULL;
+	trace_buf out = TRACE_BUF_INIT;
+	trace_event *ev = NULL;
+	int rc = trace_log_opts_new(&o);
+	if (rc == TRACE_OK && (rc = trace_log_opts_set_readonly(o, 1)) == TRACE_OK)
+		rc = trace_ledger_open(&l, argv[2], o);
+	trace_log_opts_free(o);
+	if (rc)
+		return cli_fail(rc, argv[2]);
+	if (cbor)
+		rc = trace_log_entry(&out, trace_ledger_log(l), index);
+	else if ((rc = trace_ledger_event(&ev, l, index)) == TRACE_OK)
+		rc = trace_event_to_json(&out, ev);
+	trace_event_free(ev);
+	trace_ledger_close(l);
+	if (rc)
+		return cli_fail(rc, "event show");
+	fwrite(out.ptr, 1, out.size, stdout);
+	if (!cbor)
+		putchar('\n');
+	trace_buf_dispose(&out);
+	return 0;
+}
+
 int cmd_event(int argc, char **argv)
 {
 	const char *dir = NULL, *file = NULL;
+	if (argc >= 2 && strcmp(argv[1], "show") == 0)
+		return event_show(argc, argv);
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return cli_usage("usage: trace event add DIR (--json FILE | -)");
+		return cli_usage("usage: trace event add DIR (--json FILE | -) | trace event show DIR INDEX [--cbor]");
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
 			file = argv[++i];
