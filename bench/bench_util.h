@@ -34,6 +34,17 @@ static inline double bench_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* CPU time used by this process (all threads), in seconds.  CPU time over
+ * wall time for a single-threaded CPU-bound phase is the share of a core
+ * the benchmark really had: well below 1 means other processes competed
+ * for it and the figure understates what the code can do. */
+static inline double bench_cpu_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
 /* Peak resident set size of the process so far, in bytes.  Pages of LMDB's
  * memory map that the process touched count too: a scan of a 300 MB log
  * shows up here even though none of it is heap. */
@@ -43,6 +54,43 @@ static inline uint64_t bench_peak_rss(void)
 	if (getrusage(RUSAGE_SELF, &ru) != 0)
 		return 0;
 	return (uint64_t)ru.ru_maxrss * 1024u;	/* Linux reports KiB */
+}
+
+/* Anonymous resident memory right now (heap, stacks; not file pages), in
+ * bytes, from /proc/self/status; 0 where unavailable.  Next to the peak RSS
+ * it shows how much of that peak is the memory map of a database. */
+static inline uint64_t bench_anon_rss(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	unsigned long long kb = 0;
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "RssAnon: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb * 1024u;
+}
+
+/* "model name" of the first CPU in /proc/cpuinfo, or "unknown CPU". */
+static inline const char *bench_cpu_model(void)
+{
+	static char model[128] = "unknown CPU";
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char line[256];
+	if (f == NULL)
+		return model;
+	while (fgets(line, sizeof line, f)) {
+		char *colon = strchr(line, ':');
+		if (strncmp(line, "model name", 10) == 0 && colon) {
+			snprintf(model, sizeof model, "%s", colon + 2);
+			model[strcspn(model, "\n")] = '\0';
+			break;
+		}
+	}
+	fclose(f);
+	return model;
 }
 
 /* ---- failures ---------------------------------------------------------- */

@@ -235,10 +235,33 @@ double raw_ed25519_verifies_per_s(size_t msg_len, double seconds)
 	return ed25519_rate(msg_len, seconds, 1);
 }
 
-double raw_ed25519_sign_seconds(size_t msg_len, double seconds)
+struct raw_signer {
+	EVP_PKEY *pkey;
+	EVP_MD_CTX *ctx;
+};
+
+raw_signer *raw_signer_new(void)
 {
-	double r = ed25519_rate(msg_len, seconds, 0);
-	return r > 0 ? 1.0 / r : -1;
+	raw_signer *s = calloc(1, sizeof *s);
+	if (s == NULL || (s->pkey = ed25519_key()) == NULL || (s->ctx = EVP_MD_CTX_new()) == NULL) {
+		raw_signer_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int raw_signer_sign(raw_signer *s, uint8_t sig[64], const uint8_t *msg, size_t len)
+{
+	return ed25519_sign(s->ctx, s->pkey, sig, msg, len);
+}
+
+void raw_signer_free(raw_signer *s)
+{
+	if (s == NULL)
+		return;
+	EVP_MD_CTX_free(s->ctx);
+	EVP_PKEY_free(s->pkey);
+	free(s);
 }
 
 /* ---- LMDB --------------------------------------------------------------- */
@@ -259,65 +282,98 @@ static int env_open(MDB_env **env, const char *dir, uint64_t mapsize, unsigned f
 	return 0;
 }
 
+struct raw_puts {
+	MDB_env *env;
+	MDB_dbi dbi;
+	int random;
+	size_t value_len;
+	uint8_t *value;
+	uint64_t done, seed;
+};
+
+raw_puts *raw_puts_open(const char *dir, int random, size_t value_len)
+{
+	raw_puts *p = calloc(1, sizeof *p);
+	MDB_txn *txn;
+	int rc;
+	if (p == NULL || (p->value = calloc(1, value_len ? value_len : 1)) == NULL) {
+		free(p);
+		fail("LMDB puts", "out of memory");
+		return NULL;
+	}
+	memset(p->value, 'v', value_len);
+	p->random = random;
+	p->value_len = value_len;
+	p->seed = 42;
+	if (env_open(&p->env, dir, (uint64_t)8 << 30, 0)) {
+		raw_puts_close(p);
+		return NULL;
+	}
+	if ((rc = mdb_txn_begin(p->env, NULL, 0, &txn)) || (rc = mdb_dbi_open(txn, NULL, 0, &p->dbi)) ||
+	    (rc = mdb_txn_commit(txn))) {
+		mdb_failed("opening the database", rc);
+		raw_puts_close(p);
+		return NULL;
+	}
+	return p;
+}
+
+double raw_puts_batch(raw_puts *p, size_t n)
+{
+	MDB_txn *txn;
+	uint8_t key[32];
+	int rc;
+	double t0 = now();
+	if ((rc = mdb_txn_begin(p->env, NULL, 0, &txn)))
+		return mdb_failed("mdb_txn_begin", rc);
+	for (size_t i = 0; i < n; i++, p->done++) {
+		MDB_val k = { 8, key }, v = { p->value_len, p->value };
+		if (p->random) {
+			for (int j = 0; j < 4; j++) {
+				uint64_t r = splitmix64(&p->seed);
+				memcpy(key + 8 * j, &r, 8);
+			}
+			k.mv_size = 32;
+		} else {
+			be64_put(key, p->done);
+		}
+		memcpy(p->value, &p->done, sizeof p->done < p->value_len ? sizeof p->done : p->value_len);
+		if ((rc = mdb_put(txn, p->dbi, &k, &v, p->random ? 0 : MDB_APPEND))) {
+			mdb_txn_abort(txn);
+			return mdb_failed("mdb_put", rc);
+		}
+	}
+	if ((rc = mdb_txn_commit(txn)))
+		return mdb_failed("mdb_txn_commit", rc);
+	return now() - t0;
+}
+
+void raw_puts_close(raw_puts *p)
+{
+	if (p == NULL)
+		return;
+	if (p->env)
+		mdb_env_close(p->env);
+	free(p->value);
+	free(p);
+}
+
 static double lmdb_puts(const char *dir, uint64_t n, size_t batch, size_t value_len, int random)
 {
-	MDB_env *env = NULL;
-	MDB_txn *txn = NULL;
-	MDB_dbi dbi;
-	uint8_t *value = calloc(1, value_len ? value_len : 1), key[32];
-	uint64_t seed = 42, done = 0;
-	double rate = -1, t0;
-	int rc;
-	if (value == NULL || env_open(&env, dir, (uint64_t)8 << 30, 0))
-		goto out;
-	memset(value, 'v', value_len);
-	if ((rc = mdb_txn_begin(env, NULL, 0, &txn)) || (rc = mdb_dbi_open(txn, NULL, 0, &dbi)) ||
-	    (rc = mdb_txn_commit(txn))) {
-		txn = NULL;
-		mdb_failed("opening the database", rc);
-		goto out;
+	raw_puts *p = raw_puts_open(dir, random, value_len);
+	double total = 0;
+	if (p == NULL)
+		return -1;
+	for (uint64_t done = 0; done < n; done += batch) {
+		double t = raw_puts_batch(p, n - done < batch ? (size_t)(n - done) : batch);
+		if (t < 0) {
+			raw_puts_close(p);
+			return -1;
+		}
+		total += t;
 	}
-	txn = NULL;
-	t0 = now();
-	while (done < n) {
-		if ((rc = mdb_txn_begin(env, NULL, 0, &txn))) {
-			mdb_failed("mdb_txn_begin", rc);
-			goto out;
-		}
-		for (size_t i = 0; i < batch && done < n; i++, done++) {
-			MDB_val k, v = { value_len, value };
-			if (random) {
-				for (int j = 0; j < 4; j++) {
-					uint64_t r = splitmix64(&seed);
-					memcpy(key + 8 * j, &r, 8);
-				}
-				k.mv_size = 32;
-			} else {
-				be64_put(key, done);
-				k.mv_size = 8;
-			}
-			k.mv_data = key;
-			memcpy(value, &done, sizeof done < value_len ? sizeof done : value_len);
-			if ((rc = mdb_put(txn, dbi, &k, &v, random ? 0 : MDB_APPEND))) {
-				mdb_failed("mdb_put", rc);
-				goto out;
-			}
-		}
-		rc = mdb_txn_commit(txn);
-		txn = NULL;
-		if (rc) {
-			mdb_failed("mdb_txn_commit", rc);
-			goto out;
-		}
-	}
-	rate = (double)n / (now() - t0);
-out:
-	if (txn)
-		mdb_txn_abort(txn);
-	if (env)
-		mdb_env_close(env);
-	free(value);
-	return rate;
+	raw_puts_close(p);
+	return (double)n / total;
 }
 
 double raw_lmdb_seq_puts_per_s(const char *dir, uint64_t n, size_t batch, size_t value_len)
@@ -469,6 +525,9 @@ struct raw_ledger {
 	uint8_t *leaves;
 	size_t leaves_cap;
 	MDB_txn *rtxn;		/* read transaction, reset between uses */
+	EVP_PKEY *sign_key;	/* created with the first checkpoint */
+	EVP_MD_CTX *sign_ctx;
+	uint8_t key_id[4];
 	struct {
 		uint64_t n;
 		const uint8_t *data;
@@ -522,6 +581,8 @@ void raw_ledger_close(raw_ledger *l)
 		return;
 	if (l->rtxn)
 		mdb_txn_abort(l->rtxn);
+	EVP_MD_CTX_free(l->sign_ctx);
+	EVP_PKEY_free(l->sign_key);
 	if (l->env)
 		mdb_env_close(l->env);
 	sha_free(&l->sha);
@@ -580,45 +641,6 @@ int raw_ledger_append(raw_ledger *l, const uint8_t *const *entries, const size_t
 		return mdb_failed("raw ledger: commit", rc);
 	l->size += n;
 	return 0;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
-double raw_ledger_small_commit_seconds(raw_ledger *l, size_t len, int count)
-{
-	uint8_t *value = calloc(1, len ? len : 1), key[8];
-	double *times = calloc((size_t)count, sizeof *times), median;
-	int rc = 0;
-	if (value == NULL || times == NULL || count <= 0) {
-		free(value);
-		free(times);
-		return fail("raw ledger", "out of memory");
-	}
-	memset(value, 'n', len);
-	for (int i = 0; i < count && rc == 0; i++) {
-		MDB_txn *txn;
-		MDB_val k = { 8, key }, v = { len, value };
-		double t0 = now();
-		be64_put(key, ++l->checkpoints);
-		if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)) == 0) {
-			if ((rc = mdb_put(txn, l->dbi[RDB_CHECKPOINTS], &k, &v, 0)) == 0)
-				rc = mdb_txn_commit(txn);
-			else
-				mdb_txn_abort(txn);
-		}
-		times[i] = now() - t0;
-	}
-	qsort(times, (size_t)count, sizeof *times, cmp_double);
-	median = times[count / 2];
-	free(value);
-	free(times);
-	if (rc)
-		return mdb_failed("raw ledger: small commit", rc);
-	return median;
 }
 
 static int read_begin(raw_ledger *l)
@@ -730,6 +752,62 @@ int raw_ledger_root(raw_ledger *l, uint8_t out[RAW_HASH])
 	int rc = raw_subtree(l, 0, l->size, out);
 	read_end(l);
 	return rc;
+}
+
+static int raw_sign_setup(raw_ledger *l, const char *name)
+{
+	uint8_t pub[32], digest[RAW_HASH];
+	size_t pub_len = sizeof pub;
+	unsigned int n;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if ((l->sign_key = ed25519_key()) == NULL || (l->sign_ctx = EVP_MD_CTX_new()) == NULL || ctx == NULL ||
+	    EVP_PKEY_get_raw_public_key(l->sign_key, pub, &pub_len) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return ssl_failed("raw checkpoint key");
+	}
+	/* signed-note key ID: SHA-256(name || "\n" || 0x01 || public key)[:4] */
+	uint8_t sep[2] = { '\n', 0x01 };
+	int ok = EVP_DigestInit_ex2(ctx, l->sha.md, NULL) && EVP_DigestUpdate(ctx, name, strlen(name)) &&
+	         EVP_DigestUpdate(ctx, sep, 2) && EVP_DigestUpdate(ctx, pub, pub_len) &&
+	         EVP_DigestFinal_ex(ctx, digest, &n);
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return ssl_failed("raw checkpoint key ID");
+	memcpy(l->key_id, digest, 4);
+	return 0;
+}
+
+int raw_ledger_checkpoint(raw_ledger *l, const char *origin, double *seconds)
+{
+	uint8_t root[RAW_HASH], sig[4 + 64], key[8];
+	char note[1024], b64[128];
+	MDB_txn *txn;
+	int rc;
+	if (l->sign_key == NULL && raw_sign_setup(l, origin))
+		return -1;
+	double t0 = now();
+	if (raw_ledger_root(l, root))
+		return -1;
+	EVP_EncodeBlock((unsigned char *)b64, root, RAW_HASH);
+	int text_len = snprintf(note, sizeof note, "%s\n%llu\n%s\n", origin, (unsigned long long)l->size, b64);
+	memcpy(sig, l->key_id, 4);
+	if (text_len <= 0 || (size_t)text_len >= sizeof note / 2 ||
+	    ed25519_sign(l->sign_ctx, l->sign_key, sig + 4, (const uint8_t *)note, (size_t)text_len))
+		return -1;
+	EVP_EncodeBlock((unsigned char *)b64, sig, sizeof sig);
+	int len = text_len + snprintf(note + text_len, sizeof note - (size_t)text_len, "\n\xe2\x80\x94 %s %s\n", origin, b64);
+	be64_put(key, l->size);
+	MDB_val k = { 8, key }, v = { (size_t)len, note };
+	if ((rc = mdb_txn_begin(l->env, NULL, 0, &txn)))
+		return mdb_failed("raw checkpoint: begin", rc);
+	if ((rc = mdb_put(txn, l->dbi[RDB_CHECKPOINTS], &k, &v, 0))) {
+		mdb_txn_abort(txn);
+		return mdb_failed("raw checkpoint: put", rc);
+	}
+	if ((rc = mdb_txn_commit(txn)))
+		return mdb_failed("raw checkpoint: commit", rc);
+	*seconds = now() - t0;
+	return 0;
 }
 
 int raw_ledger_verify(raw_ledger *l, uint64_t index, uint64_t size, const uint8_t *leaf,

@@ -94,6 +94,7 @@ int trace__inclusion_path(trace__sbuf *out, trace_hasher *h, const trace__node_s
 			return rc;
 		depth++;
 	}
+	trace__sbuf_reserve(out, depth * hs);	/* one allocation; a failure sets out->oom */
 	while (depth-- > 0)
 		trace__sbuf_put(out, path[depth], hs);
 	return out->oom ? trace__oom() : TRACE_OK;

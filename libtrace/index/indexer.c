@@ -159,6 +159,19 @@ static int index_transformation(trace__indexer *ix, const trace_event *ev)
 	return TRACE_OK;
 }
 
+/* Whether two canonical codes are GS1 Digital Links with the same GTIN. */
+static int same_gtin(const char *a, const char *b)
+{
+	static const char stem[] = "https://id.gs1.org/01/";
+	const size_t n = sizeof stem - 1, end = n + 14;
+	if (strncmp(a, stem, n) != 0)
+		return 0;
+	for (size_t i = n; i < end; i++)
+		if (a[i] < '0' || a[i] > '9')
+			return 0;
+	return (a[end] == '/' || a[end] == '\0') && strncmp(a, b, end + 1) == 0;
+}
+
 /* Items commissioned with lot master data belong to their lot. */
 static int index_lot(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 {
@@ -167,26 +180,34 @@ static int index_lot(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 	if (lot == NULL)
 		return TRACE_OK;
 	char *lot_code = NULL, *prev_code = NULL;
+	const char *prev_item = NULL;
 	uint64_t lot_id = 0;
 	for (size_t i = 0; i < trace_event_code_count(ev, TRACE_ROLE_ITEM) && rc == TRACE_OK; i++) {
 		const char *item = trace_event_code(ev, TRACE_ROLE_ITEM, i);
 		uint64_t item_id;
 		uint8_t k[8], v[8];
-		if ((rc = trace__lot_code(&lot_code, item, lot)))
-			break;
-		/* Consecutive items of one GTIN share the lot code: look it up once. */
-		if (prev_code == NULL || strcmp(prev_code, lot_code) != 0) {
-			if ((rc = code_id(ix, lot_code, &lot_id)) ||
-			    (rc = put_pair(ix, DB_IX_CODE_EVENTS, lot_id, idx, NULL, 0))) {
-				trace__free(lot_code);
+		/* Items of one GTIN share the lot code: derive it (two code parses)
+		 * only when the GTIN changes.  Codes in an event are canonical, and
+		 * one under the GS1 stem parsed as GS1 (the Digital Link parser
+		 * never leaves a code opaque), so the same 14 digits after
+		 * ".../01/" are the same GTIN. */
+		if (!(prev_item && same_gtin(item, prev_item))) {
+			if ((rc = trace__lot_code(&lot_code, item, lot)))
 				break;
+			prev_item = item;
+			if (prev_code == NULL || strcmp(prev_code, lot_code) != 0) {
+				if ((rc = code_id(ix, lot_code, &lot_id)) ||
+				    (rc = put_pair(ix, DB_IX_CODE_EVENTS, lot_id, idx, NULL, 0))) {
+					trace__free(lot_code);
+					break;
+				}
+				trace__free(prev_code);
+				prev_code = lot_code;
+			} else {
+				trace__free(lot_code);
 			}
-			trace__free(prev_code);
-			prev_code = lot_code;
-		} else {
-			trace__free(lot_code);
+			lot_code = NULL;
 		}
-		lot_code = NULL;
 		if ((rc = code_id(ix, item, &item_id)))
 			break;
 		trace__be64_put(k, item_id);

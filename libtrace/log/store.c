@@ -26,11 +26,13 @@ struct trace__store {
 	size_t ndb;
 	int flags;
 	char *dir;
+	trace__txn *spare;	/* a reset read transaction, renewed by the next reader */
 };
 
 struct trace__txn {
 	trace__store *s;
 	MDB_txn *txn;
+	int write;
 };
 
 struct trace__cursor {
@@ -134,6 +136,10 @@ void trace__store_close(trace__store *s)
 {
 	if (s == NULL)
 		return;
+	if (s->spare) {
+		mdb_txn_abort(s->spare->txn);
+		trace__free(s->spare);
+	}
 	if (s->env)
 		mdb_env_close(s->env);
 	trace__free(s->dir);
@@ -157,10 +163,24 @@ int trace__store_grow(trace__store *s)
 
 int trace__txn_begin(trace__txn **out, trace__store *s, int write)
 {
+	if (!write && s->spare) {
+		/* Renewing the reset read transaction skips an allocation and the
+		 * reader-table lock.  On any failure (MDB_MAP_RESIZED included),
+		 * drop it and start afresh below. */
+		trace__txn *t = s->spare;
+		s->spare = NULL;
+		if (mdb_txn_renew(t->txn) == 0) {
+			*out = t;
+			return TRACE_OK;
+		}
+		mdb_txn_abort(t->txn);
+		trace__free(t);
+	}
 	trace__txn *t = trace__malloc(sizeof *t);
 	if (t == NULL)
 		return trace__oom();
 	t->s = s;
+	t->write = write;
 	unsigned f = write ? 0 : MDB_RDONLY;
 	int rc = mdb_txn_begin(s->env, NULL, f, &t->txn);
 	if (rc == MDB_MAP_RESIZED) {
@@ -188,6 +208,14 @@ void trace__txn_abort(trace__txn *t)
 {
 	if (t == NULL)
 		return;
+	if (!t->write && t->s->spare == NULL) {
+		/* Keep one read transaction per store for reuse.  Reset, it holds
+		 * no snapshot (writers may reuse every page) but keeps its reader
+		 * slot (MDB_NOTLS) until trace__store_close(). */
+		mdb_txn_reset(t->txn);
+		t->s->spare = t;
+		return;
+	}
 	mdb_txn_abort(t->txn);
 	trace__free(t);
 }

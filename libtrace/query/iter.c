@@ -19,7 +19,8 @@ enum { Q_HISTORY, Q_WALK, Q_TIME, Q_FIELD };
 /* One stretch of a code's history: its own events, or a container's while it was inside. */
 typedef struct interval {
 	uint64_t id, from, to, next;
-	int done;
+	uint64_t peeked;	/* its next event, valid while has_peek */
+	int done, has_peek;
 } interval;
 
 struct trace_query {
@@ -95,7 +96,7 @@ static int add_containers(trace_query *q, uint64_t id, uint64_t from, uint64_t t
 			rc = trace__fail(TRACE_ELIMIT, "history spans more than %d container stays", MAX_INTERVALS);
 			break;
 		}
-		q->iv[q->niv++] = (interval){ parent, lo, hi, lo, 0 };
+		q->iv[q->niv++] = (interval){ parent, lo, hi, lo, 0, 0, 0 };
 		if ((rc = add_containers(q, parent, lo, hi, depth + 1)))
 			break;
 	}
@@ -114,7 +115,7 @@ int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
 	if (code == NULL)
 		rc = trace__fail(TRACE_EINVAL, "history: no code given");
 	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK) {
-		q->iv[q->niv++] = (interval){ id, 0, NO_EVENT, 0, 0 };
+		q->iv[q->niv++] = (interval){ id, 0, NO_EVENT, 0, 0, 0, 0 };
 		rc = add_containers(q, id, 0, NO_EVENT, 0);
 	}
 	if (rc == TRACE_OK)
@@ -126,13 +127,18 @@ int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
 	return rc;
 }
 
-/* The next event of one interval at or after its cursor, or NO_EVENT. */
+/* The next event of one interval at or after its cursor, or NO_EVENT.  An
+ * interval is sought again only after its event was taken. */
 static int interval_peek(trace_query *q, interval *iv, uint64_t *idx)
 {
 	uint8_t start[16];
 	*idx = NO_EVENT;
 	if (iv->done)
 		return TRACE_OK;
+	if (iv->has_peek) {
+		*idx = iv->peeked;
+		return TRACE_OK;
+	}
 	trace__key2(start, iv->id, iv->next);
 	trace__val k = { start, 16 }, v;
 	int rc = trace__cursor_get(q->cur, TRACE__CUR_SEEK, &k, &v);
@@ -147,7 +153,8 @@ static int interval_peek(trace_query *q, interval *iv, uint64_t *idx)
 		iv->done = 1;
 		return TRACE_OK;
 	}
-	*idx = e;
+	*idx = iv->peeked = e;
+	iv->has_peek = 1;
 	return TRACE_OK;
 }
 
@@ -169,6 +176,7 @@ static int history_next(trace_query *q)
 		if (best == NO_EVENT)
 			return TRACE_ENOTFOUND;
 		q->iv[which].next = best + 1;
+		q->iv[which].has_peek = 0;
 		/* One event can reach us through the item and its container. */
 		if (best == q->last_emitted)
 			continue;
