@@ -100,7 +100,11 @@ TRACE_API int trace_event_set_action(trace_event *ev, int action);
 /**
  * @brief Adds a code (instance level) in @p role.
  * @param[in] code any form trace_code_parse() accepts (Digital Link, EPC URN,
- *            element string, NMPA, MA, native); stored in canonical form.
+ *            element string, NMPA, MA, native); stored in canonical form.  An
+ *            absolute URI the code module does not parse (an unmapped EPC
+ *            scheme, a URI of one's own) is kept as given, as an opaque
+ *            identifier; a malformed urn:epc: or id.gs1.org code is refused
+ *            (docs/FORMAT.md §3.10.4).
  * @return TRACE_OK, TRACE_EINVAL (naming the code and why), TRACE_ENOMEM.
  * @since 1.0
  */
@@ -204,7 +208,10 @@ TRACE_API TRACE_WARN_UNUSED int trace_event_validate(const trace_event *ev);
 
 /**
  * @brief The canonical encoding: deterministic CBOR (RFC 8949 §4.2.1).
- * @return TRACE_OK, TRACE_EINVAL (validation failure), TRACE_ENOMEM.
+ * @param[out] out release with trace_buf_dispose().
+ * @return TRACE_OK, TRACE_EINVAL (validation failure), TRACE_ELIMIT (the
+ *         encoding exceeds TRACE_LOG_MAX_ENTRY, naming its size: see
+ *         trace_event_split()), TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API TRACE_WARN_UNUSED int trace_event_encode(trace_buf *out, const trace_event *ev);
@@ -217,6 +224,28 @@ TRACE_API TRACE_WARN_UNUSED int trace_event_encode(trace_buf *out, const trace_e
  */
 TRACE_API TRACE_WARN_UNUSED int trace_event_decode(trace_event **out, const uint8_t *data,
                                                    size_t len);
+
+/**
+ * @brief Splits an event too large for one log entry into events that fit.
+ *
+ * The parts have the type and every field of @p ev except one list, which is
+ * divided between them in order: the items (epcList / childEPCs and their
+ * quantities) or, for a TransformationEvent, the outputs (the inputs are
+ * repeated in every part, so each output still traces back to all of them).
+ * An event that fits is passed on whole, as a copy.  Private fields keep their
+ * commitments, cleartext and salt in every part.
+ * @param[in] max_size largest encoding of a part, 64..TRACE_LOG_MAX_ENTRY, or 0
+ *            for TRACE_LOG_MAX_ENTRY.
+ * @param[in] cb receives each part in order (owned by the callee: free it or
+ *            keep it); a non-zero return stops and is reported as TRACE_EUSER.
+ * @return TRACE_OK; TRACE_EINVAL (invalid event or @p max_size);
+ *         TRACE_ELIMIT (even one item per part does not fit, naming the size);
+ *         TRACE_EUSER; TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_event_split(const trace_event *ev, size_t max_size,
+                                                  int (*cb)(trace_event *part, void *payload),
+                                                  void *payload);
 
 /**
  * @brief Reads one EPCIS 2.0 JSON-LD event object.

@@ -113,9 +113,11 @@ TRACE_API int trace_qr_opts_set_mode(trace_qr_opts *opts, int mode);
  *         cannot carry, a malformed element string — the message names it);
  *         TRACE_ELIMIT (too long for a QR code at that level, or for the
  *         requested version);
- *         TRACE_EUNSUPPORTED (GS1 mode with a libqrencode that cannot
- *         write FNC1 in first position and no fallback);
  *         TRACE_ENOMEM.
+ * @note GS1 mode: libqrencode up to 4.1.1 cannot write FNC1 in first
+ *       position, so libtrace then encodes the symbol itself (same
+ *       standard, checked against libqrencode module for module on plain
+ *       data); a libqrencode that can is used instead.
  * @since 1.0
  */
 TRACE_API TRACE_WARN_UNUSED int trace_qr_new(trace_qr **out, const char *text,

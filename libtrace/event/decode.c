@@ -60,12 +60,12 @@ static int map_key(dec *d, keyit *it, uint64_t max, uint64_t *key, const char *w
 	int rc = trace__cbr_uint(&d->r, key, what);
 	if (rc)
 		return rc;
+	if (*key > max || *key == 0)
+		return fail(d, at, what, "unknown map key in encoding version 1");
 	if ((int64_t)*key == it->prev)
 		return fail(d, at, what, "duplicate map key");
 	if ((int64_t)*key < it->prev)
 		return fail(d, at, what, "map keys not in ascending order");
-	if (*key > max || *key == 0)
-		return fail(d, at, what, "unknown map key in encoding version 1");
 	it->prev = (int64_t)*key;
 	it->i++;
 	return TRACE_OK;

@@ -223,9 +223,6 @@ static int add_ext(const jrd *j, trace__extv *e, const char *key, const json_t *
 		return rc;
 	if (namespaced && !trace__ev_is_uri(k))
 		rc = jfail(path, "extension key is not a namespaced name or URI");
-	for (size_t i = 0; rc == TRACE_OK && i < e->n; i++)
-		if (strcmp(e->v[i].key, k) == 0)
-			rc = jfail(path, "the same extension field twice (after prefix expansion)");
 	if (rc == TRACE_OK)
 		rc = ext_value(e, k, v, path);
 	trace__free(k);
@@ -609,6 +606,11 @@ static int read_hashrefs(trace_event *ev, int attachments, const json_t *v, cons
 	return rc;
 }
 
+static int key_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
 static int read_private(trace_event *ev, const json_t *v, const char *path)
 {
 	int rc = jobject(v, path);
@@ -622,12 +624,7 @@ static int read_private(trace_event *ev, const json_t *v, const char *path)
 	json_t *x;
 	json_object_foreach((json_t *)v, k, x)
 		keys[i++] = k;
-	for (i = 1; i < n; i++) /* insertion sort: deterministic order by name */
-		for (size_t m = i; m > 0 && strcmp(keys[m - 1], keys[m]) > 0; m--) {
-			const char *t = keys[m];
-			keys[m] = keys[m - 1];
-			keys[m - 1] = t;
-		}
+	qsort(keys, n, sizeof *keys, key_cmp); /* deterministic order: by name */
 	for (i = 0; rc == TRACE_OK && i < n; i++) {
 		char f[PATH_MAX_LEN];
 		sub(f, path, keys[i]);

@@ -33,6 +33,25 @@ static int strcmp_p(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* The first string of @v[0..n) that occurs twice (sorting a copy: n log n), or NULL. */
+static int find_dup(const char **dup, char *const *v, size_t n, size_t stride)
+{
+	*dup = NULL;
+	if (n < 2)
+		return TRACE_OK;
+	const char **c = trace__malloc(n * sizeof *c);
+	if (c == NULL)
+		return trace__oom();
+	for (size_t i = 0; i < n; i++)
+		c[i] = *(char *const *)((const char *)v + i * stride);
+	qsort(c, n, sizeof *c, strcmp_p);
+	for (size_t i = 1; i < n && *dup == NULL; i++)
+		if (strcmp(c[i - 1], c[i]) == 0)
+			*dup = c[i];
+	trace__free(c);
+	return TRACE_OK;
+}
+
 /* Identifier list: canonical (when @full) and without duplicates. */
 static int check_ids(const trace__strv *s, const char *field, int full)
 {
@@ -42,19 +61,12 @@ static int check_ids(const trace__strv *s, const char *field, int full)
 		if (full && trace__ev_id_is_canonical(s->v[i], field))
 			return TRACE_EINVAL;
 	}
-	if (s->n < 2)
-		return TRACE_OK;
-	char **c = trace__malloc(s->n * sizeof *c);
-	if (c == NULL)
-		return trace__oom();
-	memcpy(c, s->v, s->n * sizeof *c);
-	qsort(c, s->n, sizeof *c, strcmp_p);
-	int rc = TRACE_OK;
-	for (size_t i = 1; i < s->n && rc == TRACE_OK; i++)
-		if (strcmp(c[i - 1], c[i]) == 0)
-			rc = trace__fail(TRACE_EINVAL, "%s: \"%.100s\" is listed twice", field, c[i]);
-	trace__free(c);
-	return rc;
+	const char *dup;
+	if (find_dup(&dup, s->v, s->n, sizeof *s->v))
+		return TRACE_ENOMEM;
+	if (dup != NULL)
+		return trace__fail(TRACE_EINVAL, "%s: \"%.100s\" is listed twice", field, dup);
+	return TRACE_OK;
 }
 
 static int check_uris(const trace__strv *s, const char *field)
@@ -137,13 +149,15 @@ static int check_ext(const trace__extv *e, const char *field, int kind, int full
 					return trace__fail(TRACE_EINVAL, "%s: \"%s\" is a modelled field, not an extension", field, k);
 		if (kind == EXT_SENSOR_META && strcmp(k, "sensorReport") == 0)
 			return bad(field, "\"sensorReport\" is not metadata");
-		for (size_t j = 0; j < i; j++)
-			if (strcmp(e->v[j].key, k) == 0)
-				return trace__fail(TRACE_EINVAL, "%s: key \"%.100s\" appears twice", field, k);
 		if (e->v[i].is_json && full &&
 		    !trace__ev_json_text_ok(e->v[i].value, strlen(e->v[i].value)))
 			return trace__fail(TRACE_EINVAL, "%s: value of \"%.100s\" is not canonical JSON", field, k);
 	}
+	const char *dup = NULL;
+	if (e->n >= 2 && find_dup(&dup, &e->v[0].key, e->n, sizeof *e->v))
+		return TRACE_ENOMEM;
+	if (dup != NULL)
+		return trace__fail(TRACE_EINVAL, "%s: key \"%.100s\" appears twice", field, dup);
 	return TRACE_OK;
 }
 
@@ -322,19 +336,32 @@ int trace__ev_validate(const trace_event *ev, int full)
 		return bad("disposition", "neither a CBV 2.0 disposition (short form) nor an absolute URI");
 	for (int u = 0; u < 2; u++) {
 		const trace__strv *s = u ? &ev->pd_unset : &ev->pd_set;
-		for (size_t i = 0; i < s->n; i++) {
+		for (size_t i = 0; i < s->n; i++)
 			if (!trace__cbv_is_normal(TRACE__CBV_DISP, s->v[i]))
 				return trace__fail(TRACE_EINVAL, "persistentDisposition.%s[%zu]: neither a CBV 2.0 disposition (short form) nor an absolute URI",
 				                   u ? "unset" : "set", i);
-			for (size_t j = 0; j < i; j++)
-				if (strcmp(s->v[j], s->v[i]) == 0)
-					return trace__fail(TRACE_EINVAL, "persistentDisposition.%s: \"%.100s\" is listed twice",
-					                   u ? "unset" : "set", s->v[i]);
-			if (u)
-				for (size_t j = 0; j < ev->pd_set.n; j++)
-					if (strcmp(ev->pd_set.v[j], s->v[i]) == 0)
-						return trace__fail(TRACE_EINVAL, "persistentDisposition: \"%.100s\" is both set and unset", s->v[i]);
-		}
+		const char *dup;
+		if (find_dup(&dup, s->v, s->n, sizeof *s->v))
+			return TRACE_ENOMEM;
+		if (dup != NULL)
+			return trace__fail(TRACE_EINVAL, "persistentDisposition.%s: \"%.100s\" is listed twice",
+			                   u ? "unset" : "set", dup);
+	}
+	if (ev->pd_set.n && ev->pd_unset.n) {
+		/* set and unset are each free of duplicates: a duplicate of the union is in both */
+		trace__strv both = { NULL, 0, 0 };
+		const char *dup = NULL;
+		both.v = trace__malloc((ev->pd_set.n + ev->pd_unset.n) * sizeof *both.v);
+		if (both.v == NULL)
+			return trace__oom();
+		memcpy(both.v, ev->pd_set.v, ev->pd_set.n * sizeof *both.v);
+		memcpy(both.v + ev->pd_set.n, ev->pd_unset.v, ev->pd_unset.n * sizeof *both.v);
+		int rc = find_dup(&dup, both.v, ev->pd_set.n + ev->pd_unset.n, sizeof *both.v);
+		trace__free(both.v);
+		if (rc)
+			return rc;
+		if (dup != NULL)
+			return trace__fail(TRACE_EINVAL, "persistentDisposition: \"%.100s\" is both set and unset", dup);
 	}
 	if (full && ev->read_point && trace__ev_id_is_canonical(ev->read_point, "readPoint.id"))
 		return TRACE_EINVAL;

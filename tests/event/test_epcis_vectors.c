@@ -1,5 +1,5 @@
 /*
- * Third-party EPCIS 2.0 documents (../shared/vectors/epcis-event-hash/*.jsonld,
+ * Third-party EPCIS 2.0 documents (../shared/vectors/epcis-event-hash/NAME.jsonld,
  * RalphTro/epcis-event-hash-generator, MIT): each is read with
  * trace_event_read_json_events(); every event read must survive
  * JSON -> event -> CBOR -> event -> CBOR and event -> JSON -> event with

@@ -339,6 +339,86 @@ static void test_entry_limit(void)
 	trace_event_free(ev);
 }
 
+struct parts {
+	size_t n, codes, quantities;
+	int order_ok, fields_ok, size_ok, private_ok;
+	char last[64];
+};
+
+static int collect_part(trace_event *part, void *payload)
+{
+	struct parts *p = payload;
+	int role = trace_event_type(part) == TRACE_EVENT_TRANSFORMATION ? TRACE_ROLE_OUTPUT : TRACE_ROLE_ITEM;
+	trace_buf b = TRACE_BUF_INIT;
+	p->size_ok &= trace_event_encode(&b, part) == TRACE_OK && b.size <= 65535;
+	trace_buf_dispose(&b);
+	for (size_t i = 0; i < trace_event_code_count(part, role); i++) {
+		const char *c = trace_event_code(part, role, i);
+		p->order_ok &= strcmp(p->last, c) < 0;
+		snprintf(p->last, sizeof p->last, "%s", c);
+		p->codes++;
+	}
+	p->quantities += trace_event_quantity_count(part, role);
+	p->fields_ok &= trace_event_biz_step(part) && strcmp(trace_event_biz_step(part), "commissioning") == 0 &&
+	                trace_event_time(part) == T0;
+	if (role == TRACE_ROLE_OUTPUT)
+		p->fields_ok &= trace_event_code_count(part, TRACE_ROLE_INPUT) == 2;
+	const char *value = NULL;
+	p->private_ok &= trace_event_private_count(part) == 1 &&
+	                 trace_event_private(part, 0, NULL, &value, NULL, NULL) == TRACE_OK && value &&
+	                 strcmp(value, "Wang Wu") == 0;
+	p->n++;
+	trace_event_free(part);
+	return 0;
+}
+
+static void test_split(void)
+{
+	trace_event *ev = NULL;
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_OBJECT));
+	CHECK_OK(trace_event_set_time(ev, T0, 480));
+	CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_ADD));
+	CHECK_OK(trace_event_set_biz_step(ev, "commissioning"));
+	CHECK_OK(trace_event_add_private(ev, "operator", "Wang Wu"));
+	char code[96];
+	for (int i = 0; i < 100000; i++) {
+		snprintf(code, sizeof code, "urn:example:item:%08d", i);
+		CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_ITEM, code));
+	}
+	CHECK_OK(trace_event_add_quantity(ev, TRACE_ROLE_ITEM, "https://id.gs1.org/01/09506000134352/10/L9", 4, NULL));
+	struct parts p = { 0, 0, 0, 1, 1, 1, 1, "" };
+	CHECK_OK(trace_event_split(ev, 0, collect_part, &p));
+	CHECK(p.n == 42); /* 27 bytes a code: about 2,426 codes an entry */
+	CHECK(p.codes == 100000 && p.quantities == 1);
+	CHECK(p.order_ok && p.fields_ok && p.size_ok && p.private_ok);
+	CHECK_RC(trace_event_split(ev, 10, collect_part, &p), TRACE_EINVAL);
+	CHECK_RC(trace_event_split(ev, 64, collect_part, &p), TRACE_ELIMIT);
+	CHECK_MSG("over 64");
+	trace_event_free(ev);
+
+	/* A transformation repeats its inputs and divides its outputs. */
+	CHECK_OK(trace_event_new(&ev, TRACE_EVENT_TRANSFORMATION));
+	CHECK_OK(trace_event_set_time(ev, T0, 480));
+	CHECK_OK(trace_event_set_biz_step(ev, "commissioning"));
+	CHECK_OK(trace_event_add_private(ev, "operator", "Wang Wu"));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_INPUT, "urn:example:raw:1"));
+	CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_INPUT, "urn:example:raw:2"));
+	for (int i = 0; i < 40; i++) {
+		snprintf(code, sizeof code, "urn:example:out:%04d", i);
+		CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_OUTPUT, code));
+	}
+	memset(&p, 0, sizeof p);
+	p.order_ok = p.fields_ok = p.size_ok = p.private_ok = 1;
+	CHECK_OK(trace_event_split(ev, 300, collect_part, &p));
+	CHECK(p.n > 4 && p.codes == 40 && p.order_ok && p.fields_ok && p.private_ok);
+	/* One that fits comes back whole. */
+	memset(&p, 0, sizeof p);
+	p.order_ok = p.fields_ok = p.size_ok = p.private_ok = 1;
+	CHECK_OK(trace_event_split(ev, 0, collect_part, &p));
+	CHECK(p.n == 1 && p.codes == 40 && p.fields_ok && p.private_ok);
+	trace_event_free(ev);
+}
+
 static void test_json_paths(void)
 {
 	trace_event *ev = NULL;
@@ -436,6 +516,7 @@ int main(void)
 	test_validation();
 	test_error_declaration();
 	test_entry_limit();
+	test_split();
 	test_json_paths();
 	test_json_times();
 	return test_done("event");
