@@ -13,8 +13,9 @@ step "The dairy creates its key and its event ledger"
 vkey=$("$trace" key generate --name $origin --out dairy.key)
 "$trace" ledger init dairy --origin $origin --key dairy.key
 
-step "It issues 6 non-guessable codes for yoghurt lot Y1 (never issued twice)"
-"$trace" code issue --gtin 09506000134352 --lot Y1 --count 6 --ledger dairy --out codes.txt
+step "It issues 6 non-guessable codes for yoghurt lot Y1 (never issued twice), recorded as an event"
+"$trace" code issue --gtin 09506000134352 --lot Y1 --count 6 --ledger dairy --out codes.txt \
+	--time 2026-11-23T06:00:00+08:00
 cat codes.txt
 first=$(head -n 1 codes.txt)
 "$trace" code parse "$first"; echo
@@ -74,9 +75,9 @@ step "Recall the lot: every cup is marked at once"
 
 step "The dairy signs a checkpoint; a regulator verifies one event offline"
 "$trace" log checkpoint dairy --key dairy.key >/dev/null
-"$trace" log prove dairy --index 3 > shipping.tlog-proof
-"$trace" event show dairy 3 --cbor > shipping.cbor
-"$trace" event show dairy 3
+"$trace" log prove dairy --index 4 > shipping.tlog-proof
+"$trace" event show dairy 4 --cbor > shipping.cbor
+"$trace" event show dairy 4
 "$trace" proof verify --vkey "$vkey" --entry shipping.cbor shipping.tlog-proof
 "$trace" log verify dairy
 "$trace" reindex dairy

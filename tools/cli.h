@@ -31,6 +31,11 @@ int cli_read(const char *path, uint8_t **out, size_t *len);
 int cli_read_key(const char *path, char **out);
 /* Strict unsigned decimal; returns 0 or -1. */
 int cli_parse_u64(const char *s, uint64_t *out);
+/* The wall clock in UTC milliseconds, for events the tool makes itself. */
+int64_t cli_now_ms(void);
+/* RFC 3339 date-time ("2026-11-23T08:00:00+08:00", fraction optional) to
+ * UTC milliseconds and the offset in minutes; 0 or -1. */
+int cli_parse_time(const char *s, int64_t *ms, int *tz_minutes);
 /* Loads a signer from a private-key file; 0 or an exit status (reported). */
 int cli_load_signer(const char *path, trace_signer **out);
 /* Creates a log (TRACE_LOG_RAW) or ledger (TRACE_LOG_EVENTS); 0 or an exit status. */

@@ -4,6 +4,10 @@
  *   trace code parse TEXT [--gcp-length N] [--stem URL] [--zero-suppressed] [--cn-strict]
  *   trace code issue (--gtin GTIN --lot LOT | --native PREFIX) --count N
  *                    [--ledger DIR] [--out FILE] [--site ID] [--format text|csv]
+ *                    [--commission] [--time RFC3339]
+ *
+ * When DIR holds an event ledger, the issued codes are also recorded there as
+ * issuance events (or, with --commission, commissioning events).
  *
  * parse prints one JSON object (exit 0), or names the problem (exit 2).
  */
@@ -132,6 +136,8 @@ typedef struct out_ctx {
 	int csv;
 	int gs1;
 	const char *gtin, *lot, *prefix;
+	trace_event *ev;	/* the issuance event being built, when recording in a ledger */
+	int ev_rc;
 } out_ctx;
 
 /* CSV field per RFC 4180: quoted when it holds a comma, quote or line break. */
@@ -165,7 +171,67 @@ static int emit(const char *code, const char *serial, uint64_t seq, void *payloa
 	} else {
 		fprintf(o->f, "%" PRIu64 ",%s,%s\n", seq, serial, code);
 	}
+	if (o->ev && (o->ev_rc = trace_event_add_code(o->ev, TRACE_ROLE_ITEM, code)) != TRACE_OK)
+		return -1;
 	return ferror(o->f) ? -1 : 0;
+}
+
+/*
+ * Issuance as ledger events (CBV bizStep "encoding", disposition "encoded";
+ * with --commission, "commissioning" and "active"): one ObjectEvent ADD of
+ * every issued code, split into as many entries as it needs, all appended in
+ * one transaction.
+ */
+static int issuance_event(trace_event **out, int commission, const char *lot, int64_t when, int tz)
+{
+	trace_event *ev;
+	int rc = trace_event_new(&ev, TRACE_EVENT_OBJECT);
+	if (rc == TRACE_OK && (rc = trace_event_set_time(ev, when, tz)) == TRACE_OK &&
+	    (rc = trace_event_set_action(ev, TRACE_ACTION_ADD)) == TRACE_OK &&
+	    (rc = trace_event_set_biz_step(ev, commission ? "commissioning" : "encoding")) == TRACE_OK &&
+	    (rc = trace_event_set_disposition(ev, commission ? "active" : "encoded")) == TRACE_OK && lot)
+		rc = trace_event_set_lot(ev, lot, INT64_MIN, INT64_MIN);
+	if (rc) {
+		trace_event_free(ev);
+		ev = NULL;
+	}
+	*out = ev;
+	return rc;
+}
+
+typedef struct parts {
+	trace_event **v;
+	size_t n, cap;
+} parts;
+
+static int keep_part(trace_event *part, void *payload)
+{
+	parts *p = payload;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 16;
+		trace_event **v = realloc(p->v, cap * sizeof *v);
+		if (v == NULL) {
+			trace_event_free(part);
+			return -1;
+		}
+		p->v = v;
+		p->cap = cap;
+	}
+	p->v[p->n++] = part;
+	return 0;
+}
+
+static int record_issuance(trace_ledger *l, const trace_event *ev, uint64_t *first, size_t *nparts)
+{
+	parts p = { NULL, 0, 0 };
+	int rc = trace_event_split(ev, 0, keep_part, &p);
+	if (rc == TRACE_OK)
+		rc = trace_ledger_append(l, first, p.v, p.n, INT64_MIN);
+	*nparts = p.n;
+	for (size_t i = 0; i < p.n; i++)
+		trace_event_free(p.v[i]);
+	free(p.v);
+	return rc;
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -179,9 +245,14 @@ static int cmd_issue(int argc, char **argv)
 	const char *gtin = NULL, *lot = NULL, *prefix = NULL, *ledger = NULL, *out = NULL, *site = NULL,
 	           *format = NULL;
 	uint64_t count = 0;
-	int have_count = 0;
+	int have_count = 0, commission = 0, tz = 0;
+	int64_t when = INT64_MIN;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
+		if (strcmp(a, "--commission") == 0) {
+			commission = 1;
+			continue;
+		}
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (v == NULL)
 			return cli_usage("code issue: %s needs a value", a);
@@ -192,6 +263,10 @@ static int cmd_issue(int argc, char **argv)
 		else if (strcmp(a, "--out") == 0) out = v;
 		else if (strcmp(a, "--site") == 0) site = v;
 		else if (strcmp(a, "--format") == 0) format = v;
+		else if (strcmp(a, "--time") == 0) {
+			if (cli_parse_time(v, &when, &tz))
+				return cli_usage("code issue: --time \"%s\" is not an RFC 3339 date-time (2026-11-23T08:00:00+08:00)", v);
+		}
 		else if (strcmp(a, "--count") == 0) {
 			if (cli_parse_u64(v, &count) || count == 0)
 				return cli_usage("code issue: --count must be a positive number");
@@ -203,36 +278,68 @@ static int cmd_issue(int argc, char **argv)
 	}
 	if (!have_count || (prefix == NULL) == (gtin == NULL) || (gtin != NULL) != (lot != NULL))
 		return cli_usage("usage: trace code issue (--gtin GTIN --lot LOT | --native PREFIX) --count N "
-		                 "[--ledger DIR] [--out FILE] [--site ID] [--format text|csv]");
+		                 "[--ledger DIR] [--out FILE] [--site ID] [--format text|csv] [--commission] [--time RFC3339]");
 	int csv = format ? strcmp(format, "csv") == 0 : out != NULL && ends_with(out, ".csv");
 	if (format && !csv && strcmp(format, "text") != 0)
 		return cli_usage("code issue: --format is text or csv");
 	if (ledger == NULL)
 		fprintf(stderr, "trace: code issue: no --ledger: the serials are random and not guessable, but nothing "
 		                "records them, so a later run cannot promise not to repeat one\n");
+	if ((commission || when != INT64_MIN) && ledger == NULL)
+		return cli_usage("code issue: --commission and --time are for the events recorded in the ledger of --ledger");
+
+	/* An event ledger in DIR records the issuance; a plain directory keeps only the issuer state. */
+	trace_ledger *l = NULL;
+	trace_event *ev = NULL;
+	int rc = ledger ? trace_ledger_open(&l, ledger, NULL) : TRACE_ENOTFOUND;
+	if (rc == TRACE_OK)
+		rc = issuance_event(&ev, commission, lot, when == INT64_MIN ? cli_now_ms() : when, tz);
+	else if (rc == TRACE_ENOTFOUND && !commission)
+		rc = TRACE_OK;
+	if (rc) {
+		trace_ledger_close(l);
+		return cli_fail(rc, ledger);
+	}
+	if (ledger && l == NULL)
+		fprintf(stderr, "trace: code issue: %s holds no event ledger: issuance is not recorded as events\n", ledger);
 
 	trace_issuer *is;
-	int rc = trace_issuer_open(&is, ledger, site);
-	if (rc)
+	if ((rc = trace_issuer_open(&is, ledger, site))) {
+		trace_event_free(ev);
+		trace_ledger_close(l);
 		return cli_fail(rc, "code issue");
+	}
 	FILE *f = out ? fopen(out, "w") : stdout;
 	if (f == NULL) {
 		trace_issuer_free(is);
+		trace_event_free(ev);
+		trace_ledger_close(l);
 		return cli_usage("code issue: cannot create %s", out);
 	}
-	out_ctx o = { f, csv, gtin != NULL, gtin, lot, prefix };
+	out_ctx o = { f, csv, gtin != NULL, gtin, lot, prefix, ev, TRACE_OK };
 	if (csv)
 		fputs(gtin ? "seq,gtin,lot,serial,digital_link\n" : "seq,serial,code\n", f);
 	rc = gtin ? trace_issuer_issue_gs1(is, gtin, lot, count, emit, &o)
 	          : trace_issuer_issue_native(is, prefix, count, emit, &o);
 	trace_issuer_free(is);
+	if (rc == TRACE_EUSER && o.ev_rc)
+		rc = o.ev_rc;	/* the event builder refused a code: its message stands */
 	int werr = fflush(f) != 0 || ferror(f);
 	if (out && fclose(f) != 0)
 		werr = 1;
+	uint64_t first = 0;
+	size_t nparts = 0;
+	if (rc == TRACE_OK && werr == 0 && l)
+		rc = record_issuance(l, ev, &first, &nparts);
+	trace_event_free(ev);
+	trace_ledger_close(l);
 	if (rc)
 		return cli_fail(rc, "code issue");
 	if (werr)
 		return cli_usage("code issue: cannot write %s", out ? out : "standard output");
+	if (l)
+		fprintf(stderr, "trace: code issue: recorded as %zu %s event%s from index %" PRIu64 "\n", nparts,
+		        commission ? "commissioning" : "issuance", nparts == 1 ? "" : "s", first);
 	return 0;
 }
 

@@ -214,9 +214,7 @@ int cmd_recall(int argc, char **argv)
 	int status = open_ledger(dir, 0, &l);
 	if (status)
 		return status;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	int rc = trace_ledger_recall(l, &affected, code, reason, (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+	int rc = trace_ledger_recall(l, &affected, code, reason, cli_now_ms());
 	trace_ledger_close(l);
 	if (rc)
 		return cli_fail(rc, "recall");

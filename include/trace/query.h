@@ -91,7 +91,7 @@ TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t in
 /** @brief States of a code's life. @since 1.0 */
 enum trace_code_state {
 	TRACE_STATE_UNKNOWN = 0,       /**< never seen; @since 1.0 */
-	TRACE_STATE_ISSUED = 1,        /**< @since 1.0 */
+	TRACE_STATE_ISSUED = 1,        /**< issued, not yet on a unit (bizStep "encoding" or disposition "encoded"); @since 1.0 */
 	TRACE_STATE_COMMISSIONED = 2,  /**< @since 1.0 */
 	TRACE_STATE_ACTIVE = 3,        /**< @since 1.0 */
 	TRACE_STATE_PACKED = 4,        /**< inside a container; @since 1.0 */

@@ -123,7 +123,12 @@ int trace__status_apply(trace__indexer *ix, uint64_t id, const trace_event *ev, 
 		return trace__status_put(ix->txn, id, &s);
 	}
 
-	if (is(step, "commissioning") || (type == TRACE_EVENT_OBJECT && action == TRACE_ACTION_ADD && *step == 0)) {
+	if (is(step, "encoding") || is(disp, "encoded")) {
+		/* Issuance: the code exists (printed or encoded) but is not yet on a unit. */
+		if (before != TRACE_STATE_UNKNOWN)
+			s.flags |= TRACE_FLAG_IMPOSSIBLE_MOVE;	/* issued twice, or after use */
+		next = before == TRACE_STATE_UNKNOWN ? TRACE_STATE_ISSUED : before;
+	} else if (is(step, "commissioning") || (type == TRACE_EVENT_OBJECT && action == TRACE_ACTION_ADD && *step == 0)) {
 		if (before == TRACE_STATE_DECOMMISSIONED && s.decommissioned_ms != INT64_MIN &&
 		    t - s.decommissioned_ms > ix->params->undo_window_ms)
 			s.flags |= TRACE_FLAG_LATE_UNDO;

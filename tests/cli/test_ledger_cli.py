@@ -1,0 +1,200 @@
+"""The event ledger on the command line (issue 4): `trace ledger init`,
+`code issue --ledger`, `event add|show`, `history`, `trace back|forward`,
+`status`, `contents`, `recall`, `reindex`, and the log commands on a ledger.
+Identities are recomputed with hashlib and entries read with cbor2, not with
+libtrace."""
+import hashlib
+import json
+import os
+import subprocess
+
+import pytest
+
+TRACE = os.environ["TRACE_TOOL"]
+GTIN = "09506000134352"
+LOT = f"https://id.gs1.org/01/{GTIN}/10/Y1"
+RAW = "https://id.gs1.org/01/09506000134369/10/RAW-1"
+CASE = "https://id.gs1.org/00/095060001000000012"
+
+
+def trace(*args, input=None, expect=0):
+    r = subprocess.run([TRACE, *map(str, args)], input=input, capture_output=True)
+    assert r.returncode == expect, f"trace {args} exited {r.returncode}: {r.stderr.decode()}"
+    return r
+
+
+def canonical(code):
+    return json.loads(trace("code", "parse", code).stdout)["canonical"]
+
+
+def status(d, code):
+    return json.loads(trace("status", d, code, "--json").stdout)
+
+
+def size(d):
+    out = trace("log", "verify", d).stdout.decode()
+    return int(out.split("ok: ")[1].split(" entries")[0])
+
+
+def add(d, events):
+    """Appends events (JSON text) and returns [(index, identity)]."""
+    r = trace("event", "add", d, "-", input=json.dumps(events).encode())
+    return [(int(i), h) for i, h in (line.split() for line in r.stdout.decode().splitlines())]
+
+
+def obj(code, step, when, **kw):
+    e = {"type": "ObjectEvent", "eventTime": when, "eventTimeZoneOffset": "+08:00",
+         "action": kw.pop("action", "OBSERVE"), "bizStep": step, "epcList": [code]}
+    e.update(kw)
+    return e
+
+
+@pytest.fixture
+def dairy(tmp_path):
+    d = tmp_path / "dairy"
+    trace("key", "generate", "--name", "dairy.example/ledger", "--out", tmp_path / "k")
+    trace("ledger", "init", d, "--origin", "dairy.example/ledger", "--key", tmp_path / "k")
+    out = trace("code", "issue", "--gtin", GTIN, "--lot", "Y1", "--count", "4", "--ledger", d,
+                "--time", "2026-11-23T06:00:00+08:00").stdout.decode().split()
+    return tmp_path, str(d), [canonical(c) for c in out]
+
+
+def story(d, items):
+    add(d, {"@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],
+            "type": "EPCISDocument", "schemaVersion": "2.0", "creationDate": "2026-11-23T08:00:00Z",
+            "epcisBody": {"eventList": [
+                {"type": "TransformationEvent", "eventTime": "2026-11-23T07:00:00+08:00",
+                 "eventTimeZoneOffset": "+08:00", "bizStep": "commissioning",
+                 "inputQuantityList": [{"epcClass": RAW, "quantity": 600, "uom": "KGM"}],
+                 "outputQuantityList": [{"epcClass": LOT, "quantity": 4}]},
+                obj(None, "commissioning", "2026-11-23T08:00:00+08:00", action="ADD",
+                    epcList=items, disposition="active", ilmd={"cbvmda:lotNumber": "Y1"}),
+                {"type": "AggregationEvent", "eventTime": "2026-11-23T09:00:00+08:00",
+                 "eventTimeZoneOffset": "+08:00", "action": "ADD", "bizStep": "packing",
+                 "parentID": CASE, "childEPCs": items},
+                obj(CASE, "shipping", "2026-11-23T10:00:00+08:00", disposition="in_transit")]}})
+    add(d, [obj(CASE, "receiving", "2026-11-23T14:00:00+08:00"),
+            obj(items[0], "retail_selling", "2026-11-23T16:00:00+08:00")])
+    add(d, obj(items[0], "retail_selling", "2026-11-23T16:30:00+08:00"))  # a copied label
+
+
+def test_issuance_is_recorded(dairy):
+    _, d, items = dairy
+    assert size(d) == 1
+    for c in items:
+        s = status(d, c)
+        assert s["status"] == "issued" and s["last_event"] == 0 and s["flags"] == []
+    ev = json.loads(trace("event", "show", d, "0").stdout)
+    assert ev["type"] == "ObjectEvent" and ev["bizStep"] == "encoding"
+    assert ev["disposition"] == "encoded" and ev["epcList"] == items
+    assert ev["eventTime"] == "2026-11-23T06:00:00.000+08:00"
+    # A plain directory keeps issuer state only; --commission needs a ledger.
+    trace("code", "issue", "--native", "ACME", "--count", "1", "--commission", expect=2)
+
+
+def test_large_issuance_is_split_and_every_code_provable(dairy):
+    tmp, d, _ = dairy
+    out = tmp / "codes.txt"
+    r = trace("code", "issue", "--gtin", GTIN, "--lot", "BIG", "--count", "5000", "--ledger", d,
+              "--out", out, "--commission")
+    assert b"commissioning events" in r.stderr
+    n = size(d) - 1
+    assert n >= 2  # 5,000 codes do not fit in one 65,535-byte entry
+    seen = []
+    for i in range(1, n + 1):
+        cbor = trace("event", "show", d, i, "--cbor").stdout
+        assert len(cbor) <= 65535
+        ev = json.loads(trace("event", "show", d, i).stdout)
+        assert ev["bizStep"] == "commissioning"
+        seen += ev["epcList"]
+    codes = out.read_text().split()
+    assert len(seen) == len(set(seen)) == len(codes) == 5000
+    assert seen[:2] + seen[-1:] == [canonical(c) for c in codes[:2] + codes[-1:]]
+    assert status(d, codes[4999])["status"] == "commissioned"
+
+
+def test_identity_is_the_leaf_hash(dairy):
+    _, d, items = dairy
+    got = add(d, obj(items[1], "receiving", "2026-11-23T15:00:00+08:00"))
+    (i, ident), = got
+    cbor = trace("event", "show", d, i, "--cbor").stdout
+    assert hashlib.sha256(b"\x00" + cbor).hexdigest() == ident
+    cbor2 = pytest.importorskip("cbor2")
+    decoded = cbor2.loads(cbor)
+    assert isinstance(decoded, dict) and decoded[0] == 1  # the encoding version
+
+
+def test_queries(dairy):
+    _, d, items = dairy
+    story(d, items)
+    s = status(d, items[0])
+    assert s["status"] == "sold" and "double_sale" in s["flags"]
+    assert status(d, items[1])["status"] == "received"
+
+    hist = [json.loads(line.rstrip(",")) for line in
+            trace("history", d, items[1], "--json").stdout.decode().strip().strip("[]").split("\n")]
+    steps = [e["bizStep"] for e in hist]
+    assert steps == ["encoding", "commissioning", "packing", "shipping", "receiving"]
+    assert all(e["type"] in ("ObjectEvent", "AggregationEvent") for e in hist)
+    assert hist[3]["epcList"] == [CASE]  # the case's event, while the item was inside
+    # The --json history is the events themselves: equal to `event show`.
+    assert hist[2] == json.loads(trace("event", "show", d, 3).stdout)
+
+    back = json.loads(trace("trace", "back", d, items[2], "--json").stdout)
+    assert {b["code"] for b in back} >= {items[2], LOT, RAW, CASE}
+    fwd = json.loads(trace("trace", "forward", d, RAW, "--json").stdout)
+    assert {f["code"] for f in fwd} >= {RAW, LOT, *items}
+    inside = json.loads(trace("contents", d, CASE, "--json").stdout)
+    assert {c["code"] for c in inside if c["depth"] == 1} == set(items)
+
+    r = trace("recall", d, LOT, "--reason", "cold-chain excursion")
+    assert b"5 codes marked" in r.stdout  # the lot and its four items
+    assert status(d, items[1])["status"] == "recalled"
+    s = status(d, items[0])
+    assert s["status"] == "sold" and "recalled" in s["flags"]
+    assert b"every index matches" in trace("reindex", d).stdout
+
+
+def test_bad_events_leave_the_ledger_as_it_was(dairy):
+    _, d, items = dairy
+    before = size(d)
+    bad = [obj(items[0], "receiving", "2026-11-23T15:00:00+08:00"),
+           obj(items[1], "receiving", "2026-13-23T15:00:00+08:00")]
+    r = trace("event", "add", d, "-", input=json.dumps(bad).encode(), expect=2)
+    assert b"eventTime" in r.stderr and b"[1]" in r.stderr
+    bad = [obj("https://id.gs1.org/01/09506000134353/21/X", "receiving", "2026-11-23T15:00:00+08:00")]
+    r = trace("event", "add", d, "-", input=json.dumps(bad).encode(), expect=2)
+    assert b"check digit" in r.stderr
+    trace("event", "add", d, "-", input=b"{not json", expect=2)
+    assert size(d) == before
+    r = trace("status", d, "https://id.gs1.org/01/09506000134352/21/NEVER", expect=2)
+    assert b"not in this ledger" in r.stderr
+
+
+def test_flags_clock_skew_and_undo_window(dairy):
+    _, d, items = dairy
+    add(d, obj(items[0], "receiving", "2099-01-01T00:00:00+08:00"))
+    assert "clock_skew" in status(d, items[0])["flags"]
+    # Decommissioned and recommissioned within the EU FMD's 10 days: allowed.
+    add(d, [obj(items[1], "decommissioning", "2026-11-23T08:00:00+08:00"),
+            obj(items[1], "commissioning", "2026-11-25T08:00:00+08:00", action="ADD")])
+    s = status(d, items[1])
+    assert s["status"] == "commissioned" and s["flags"] == []
+    # After 20 days the undo is recorded but flagged.
+    add(d, [obj(items[2], "decommissioning", "2026-11-01T08:00:00+08:00"),
+            obj(items[2], "commissioning", "2026-11-21T08:00:00+08:00", action="ADD")])
+    assert "late_undo" in status(d, items[2])["flags"]
+
+
+def test_log_commands_on_a_ledger(dairy):
+    tmp, d, items = dairy
+    story(d, items)
+    vkey = trace("key", "public", tmp / "k").stdout.decode().strip()
+    trace("log", "checkpoint", d, "--key", tmp / "k")
+    proof = trace("log", "prove", d, "--index", "4").stdout
+    (tmp / "p").write_bytes(proof)
+    (tmp / "e").write_bytes(trace("event", "show", d, "4", "--cbor").stdout)
+    trace("proof", "verify", "--vkey", vkey, "--entry", tmp / "e", tmp / "p")
+    # The proof does not hold for another event.
+    (tmp / "e").write_bytes(trace("event", "show", d, "3", "--cbor").stdout)
+    trace("proof", "verify", "--vkey", vkey, "--entry", tmp / "e", tmp / "p", expect=1)
