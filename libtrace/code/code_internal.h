@@ -53,6 +53,11 @@ int trace__gs1_csum_ok(const char *digits, size_t n);
 int trace__gs1_csum(const char *digits, size_t n);
 int trace__is_cset82(int c);
 
+/* 1 if @s is certainly a canonical GS1 ledger key (trace_code_parse() would
+ * return it unchanged): the common Digital Link shapes, checked directly.
+ * 0 means "parse it" (fast.c). */
+int trace__code_is_canonical_key(const char *s);
+
 /* ---- element lists ---- */
 
 typedef struct trace__elem {

@@ -10,6 +10,7 @@
 
 #include "trace/code.h"
 #include "event_internal.h"
+#include "../code/code_internal.h"
 #include "../error_internal.h"
 #include "../util/alloc.h"
 #include "../util/text.h"
@@ -66,6 +67,10 @@ static int claimed(const char *s)
 int trace__ev_canonical_id(char **out, const char *text, const char *what)
 {
 	*out = NULL;
+	if (trace__code_is_canonical_key(text)) {
+		*out = trace__strdup(text);
+		return *out ? TRACE_OK : trace__oom();
+	}
 	trace_code *c = NULL;
 	int rc = trace_code_parse(&c, text, TRACE_CODE_FORM_AUTO, 0);
 	if (rc == TRACE_OK) {
