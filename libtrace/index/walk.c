@@ -3,6 +3,11 @@
  * depth-first walks.  Each level keeps (node, edge kind, last child), so
  * memory grows with depth, not with the number of codes found.  Codes that
  * transformation links can reach twice are remembered to report them once.
+ *
+ * Each level has its own cursor per edge table, so a node's next child is
+ * the cursor's next key rather than a new descent from the root, and a leaf
+ * whose id falls below the key its level's cursor last landed on (the items
+ * of a lot have consecutive ids) is known to have no edges without a seek.
  */
 #include <string.h>
 
@@ -28,9 +33,18 @@ typedef struct frame {
 	int started;
 } frame;
 
+/* A cursor of one level on one edge table, and where it stands. */
+typedef struct level_cursor {
+	trace__cursor *cur;
+	int valid;		/* the fields below describe the cursor: */
+	uint64_t from_node;	/* it last moved from a key of this node ... */
+	int at_end;		/* ... past the last key, */
+	uint64_t at_node, at_child;	/* or to this one: no key lies between */
+} level_cursor;
+
 struct trace__walk {
 	trace__txn *txn;
-	trace__cursor *cur[3];
+	level_cursor cur[WALK_MAX_DEPTH + 1][3];
 	const edge *edges;
 	unsigned nedges;
 	frame stack[WALK_MAX_DEPTH + 1];
@@ -79,10 +93,7 @@ int trace__walk_new(trace__walk **out, trace__txn *t, int direction, uint64_t st
 	w->txn = t;
 	w->edges = direction == WALK_FORWARD ? forward_edges : direction == WALK_BACK ? back_edges : contents_edges;
 	w->nedges = direction == WALK_FORWARD ? 3 : direction == WALK_BACK ? 3 : 1;
-	for (unsigned i = 0; i < w->nedges && rc == TRACE_OK; i++)
-		if (!w->edges[i].single)
-			rc = trace__cursor_open(&w->cur[i], t, w->edges[i].db);
-	if (rc == TRACE_OK && seen_add(w, start) < 0)
+	if (seen_add(w, start) < 0)
 		rc = trace__oom();
 	if (rc) {
 		trace__walk_free(w);
@@ -97,8 +108,9 @@ void trace__walk_free(trace__walk *w)
 {
 	if (w == NULL)
 		return;
-	for (unsigned i = 0; i < 3; i++)
-		trace__cursor_close(w->cur[i]);
+	for (unsigned d = 0; d <= WALK_MAX_DEPTH; d++)
+		for (unsigned i = 0; i < 3; i++)
+			trace__cursor_close(w->cur[d][i].cur);
 	trace__free(w->seen);
 	trace__free(w);
 }
@@ -119,19 +131,41 @@ static int next_neighbour(trace__walk *w, frame *f, uint64_t *child)
 			*child = trace__be64_get(v.data);
 		return rc;
 	}
-	uint8_t start[16];
-	uint64_t from = f->started ? f->last + 1 : 0;
 	if (f->started && f->last == UINT64_MAX)
 		return TRACE_ENOTFOUND;
-	trace__key2(start, f->node, from);
-	trace__val k = { start, 16 }, v;
-	int rc = trace__cursor_get(w->cur[f->edge], TRACE__CUR_SEEK, &k, &v);
+	level_cursor *lc = &w->cur[w->depth][f->edge];
+	if (lc->cur == NULL) {
+		int rc = trace__cursor_open(&lc->cur, w->txn, e->db);
+		if (rc)
+			return rc;
+	}
+	int rc;
+	trace__val k, v;
+	if (!f->started && lc->valid && lc->from_node < f->node && (lc->at_end || lc->at_node > f->node))
+		return TRACE_ENOTFOUND;	/* the cursor's last move passed over this node: no edges here */
+	if (f->started && lc->valid && !lc->at_end && lc->at_node == f->node && lc->at_child == f->last) {
+		rc = trace__cursor_get(lc->cur, TRACE__CUR_NEXT, &k, &v);
+	} else {
+		uint8_t start[16];
+		trace__key2(start, f->node, f->started ? f->last + 1 : 0);
+		k = (trace__val){ start, 16 };
+		rc = trace__cursor_get(lc->cur, TRACE__CUR_SEEK, &k, &v);
+	}
+	lc->from_node = f->node;
+	lc->valid = rc == TRACE_OK || rc == TRACE_ENOTFOUND;
+	lc->at_end = rc == TRACE_ENOTFOUND;
 	if (rc)
 		return rc;
-	if (k.size != 16 || trace__be64_get(k.data) != f->node)
+	if (k.size != 16) {
+		lc->valid = 0;
+		return trace__fail(TRACE_ECORRUPT, "index key of %zu bytes in an edge table", k.size);
+	}
+	lc->at_node = trace__be64_get(k.data);
+	lc->at_child = trace__be64_get((const uint8_t *)k.data + 8);
+	if (lc->at_node != f->node)
 		return TRACE_ENOTFOUND;
 	f->started = 1;
-	f->last = trace__be64_get((const uint8_t *)k.data + 8);
+	f->last = lc->at_child;
 	*child = f->last;
 	return TRACE_OK;
 }
@@ -152,7 +186,7 @@ int trace__walk_next(trace__walk *w, uint64_t *id, unsigned *depth)
 			w->depth--;
 			continue;
 		}
-		uint64_t child;
+		uint64_t child = 0;
 		int rc = next_neighbour(w, f, &child);
 		if (rc == TRACE_ENOTFOUND) {
 			f->edge++;

@@ -13,6 +13,8 @@ enum { WALK_FORWARD, WALK_BACK, WALK_CONTENTS };
 
 typedef struct trace__walk trace__walk;
 
+/* The edge tables must not change in @t while the walk is in use (its
+ * cursors remember what lies between keys). */
 int trace__walk_new(trace__walk **out, trace__txn *t, int direction, uint64_t start);
 /* The next code reached (the start first, at depth 0); TRACE_ENOTFOUND at the end. */
 int trace__walk_next(trace__walk *w, uint64_t *id, unsigned *depth);

@@ -21,6 +21,7 @@ typedef struct interval {
 	uint64_t id, from, to, next;
 	uint64_t peeked;	/* its next event, valid while has_peek */
 	int done, has_peek;
+	trace__cursor *cur;	/* on code_events, standing on its last event once used */
 } interval;
 
 struct trace_query {
@@ -36,6 +37,11 @@ struct trace_query {
 	uint64_t last_emitted;
 	/* walks */
 	trace__walk *walk;
+	trace__cursor *names;	/* on code_names: consecutive ids are the next key */
+	uint64_t name_id;	/* the id the names cursor stands on, when names_valid */
+	int names_valid;
+	int has_code;	/* q->code holds the current result's code */
+	size_t code_cap;
 	/* time and field */
 	uint8_t key[512];
 	size_t key_len, prefix_len;
@@ -48,6 +54,9 @@ void trace_query_free(trace_query *q)
 	if (q == NULL)
 		return;
 	trace__walk_free(q->walk);
+	for (size_t i = 0; i < q->niv; i++)
+		trace__cursor_close(q->iv[i].cur);
+	trace__cursor_close(q->names);
 	trace__cursor_close(q->cur);
 	trace__txn_abort(q->txn);
 	trace__free(q->code);
@@ -96,7 +105,7 @@ static int add_containers(trace_query *q, uint64_t id, uint64_t from, uint64_t t
 			rc = trace__fail(TRACE_ELIMIT, "history spans more than %d container stays", MAX_INTERVALS);
 			break;
 		}
-		q->iv[q->niv++] = (interval){ parent, lo, hi, lo, 0, 0, 0 };
+		q->iv[q->niv++] = (interval){ parent, lo, hi, lo, 0, 0, 0, NULL };
 		if ((rc = add_containers(q, parent, lo, hi, depth + 1)))
 			break;
 	}
@@ -115,11 +124,9 @@ int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
 	if (code == NULL)
 		rc = trace__fail(TRACE_EINVAL, "history: no code given");
 	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK) {
-		q->iv[q->niv++] = (interval){ id, 0, NO_EVENT, 0, 0, 0, 0 };
+		q->iv[q->niv++] = (interval){ id, 0, NO_EVENT, 0, 0, 0, 0, NULL };
 		rc = add_containers(q, id, 0, NO_EVENT, 0);
 	}
-	if (rc == TRACE_OK)
-		rc = trace__cursor_open(&q->cur, q->txn, DB_IX_CODE_EVENTS);
 	if (rc) {
 		trace_query_free(q);
 		*out = NULL;
@@ -127,8 +134,9 @@ int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
 	return rc;
 }
 
-/* The next event of one interval at or after its cursor, or NO_EVENT.  An
- * interval is sought again only after its event was taken. */
+/* The next event of one interval at or after iv->next, or NO_EVENT.  An
+ * interval moves on only after its event was taken: its own cursor's next
+ * key, after one seek to its start. */
 static int interval_peek(trace_query *q, interval *iv, uint64_t *idx)
 {
 	uint8_t start[16];
@@ -139,9 +147,16 @@ static int interval_peek(trace_query *q, interval *iv, uint64_t *idx)
 		*idx = iv->peeked;
 		return TRACE_OK;
 	}
-	trace__key2(start, iv->id, iv->next);
 	trace__val k = { start, 16 }, v;
-	int rc = trace__cursor_get(q->cur, TRACE__CUR_SEEK, &k, &v);
+	int rc;
+	if (iv->cur != NULL) {
+		rc = trace__cursor_get(iv->cur, TRACE__CUR_NEXT, &k, &v);
+	} else {
+		if ((rc = trace__cursor_open(&iv->cur, q->txn, DB_IX_CODE_EVENTS)))
+			return rc;
+		trace__key2(start, iv->id, iv->next);
+		rc = trace__cursor_get(iv->cur, TRACE__CUR_SEEK, &k, &v);
+	}
 	if (rc == TRACE_ENOTFOUND || (rc == TRACE_OK && (k.size != 16 || trace__be64_get(k.data) != iv->id))) {
 		iv->done = 1;
 		return TRACE_OK;
@@ -289,23 +304,52 @@ static int scan_next(trace_query *q)
 	return TRACE_OK;
 }
 
+/* The name of code @id into q->code (a buffer reused from result to result). */
+static int walk_name(trace_query *q, uint64_t id)
+{
+	uint8_t k[8];
+	trace__val key = { k, 8 }, v;
+	int rc;
+	if (q->names == NULL && (rc = trace__cursor_open(&q->names, q->txn, DB_CODE_NAMES)))
+		return rc;
+	trace__be64_put(k, id);
+	if (q->names_valid && id == q->name_id + 1) {
+		rc = trace__cursor_get(q->names, TRACE__CUR_NEXT, &key, &v);
+	} else {
+		rc = trace__cursor_get(q->names, TRACE__CUR_SEEK, &key, &v);
+	}
+	q->names_valid = rc == TRACE_OK && key.size == 8;
+	if (q->names_valid)
+		q->name_id = trace__be64_get(key.data);
+	if (rc == TRACE_ENOTFOUND || (rc == TRACE_OK && (!q->names_valid || q->name_id != id)))
+		return trace__fail(TRACE_ECORRUPT, "code id %llu has no name", (unsigned long long)id);
+	if (rc)
+		return rc;
+	if (v.size + 1 > q->code_cap) {
+		char *c = trace__realloc(q->code, v.size + 1);
+		if (c == NULL)
+			return trace__oom();
+		q->code = c;
+		q->code_cap = v.size + 1;
+	}
+	memcpy(q->code, v.data, v.size);
+	q->code[v.size] = '\0';
+	return TRACE_OK;
+}
+
 int trace_query_next(trace_query *q)
 {
 	if (q == NULL)
 		return trace__fail(TRACE_EINVAL, "trace_query_next: NULL query");
-	trace__free(q->code);
-	q->code = NULL;
+	q->has_code = 0;
 	switch (q->kind) {
 	case Q_HISTORY:
 		return history_next(q);
 	case Q_WALK: {
 		uint64_t id;
-		const char *name;
-		size_t len;
 		int rc = trace__walk_next(q->walk, &id, &q->depth);
-		if (rc == TRACE_OK && (rc = trace__code_name(q->txn, id, &name, &len)) == TRACE_OK &&
-		    (q->code = trace__strndup(name, len)) == NULL)
-			rc = trace__oom();
+		if (rc == TRACE_OK && (rc = walk_name(q, id)) == TRACE_OK)
+			q->has_code = 1;
 		q->event = UINT64_MAX;
 		return rc;
 	}
@@ -315,5 +359,5 @@ int trace_query_next(trace_query *q)
 }
 
 uint64_t trace_query_event_index(const trace_query *q) { return q ? q->event : UINT64_MAX; }
-const char *trace_query_code(const trace_query *q) { return q ? q->code : NULL; }
+const char *trace_query_code(const trace_query *q) { return q && q->has_code ? q->code : NULL; }
 unsigned trace_query_depth(const trace_query *q) { return q ? q->depth : 0; }

@@ -1,9 +1,13 @@
 /*
  * Properties on random scenarios: every code that trace forward from X
  * reaches finds X again by trace back, contents are a subset of trace
- * forward, and a reindex from the log equals the live indexes.
+ * forward, trace forward reaches exactly what a plain breadth-first search
+ * over the index tables of docs/FORMAT.md §2.9.2 (read with liblmdb, not
+ * libtrace) reaches, and a reindex from the log equals the live indexes.
  * Usage: test-ledger-props [SEED] [ROUNDS]
  */
+#include <lmdb.h>
+
 #include "../test.h"
 
 #define VKEY "example.com/test+f24ff7b2+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"
@@ -46,6 +50,126 @@ static int contains(trace_ledger *l, int forward, const char *from, const char *
 	CHECK(rc == TRACE_ENOTFOUND);
 	trace_query_free(q);
 	return found;
+}
+
+/* What trace forward returned, per start code, kept until the ledger is closed. */
+static char *forward_sets[MAXC];
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The results of a forward query as one sorted, newline-separated string. */
+static char *forward_set(trace_ledger *l, const char *from)
+{
+	static char *v[MAXC];
+	size_t n = 0, len = 1;
+	trace_query *q;
+	int rc;
+	CHECK_OK(trace_query_trace_forward(&q, l, from));
+	while ((rc = trace_query_next(q)) == TRACE_OK && n < MAXC) {
+		v[n] = strdup(trace_query_code(q));
+		len += strlen(v[n++]) + 1;
+	}
+	CHECK(rc == TRACE_ENOTFOUND);
+	trace_query_free(q);
+	qsort(v, n, sizeof *v, cmp_str);
+	char *out = malloc(len), *p = out;
+	*p = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
+			p += sprintf(p, "%s\n", v[i]);
+		free(v[i]);
+	}
+	return out;
+}
+
+static uint64_t be64(const void *p)
+{
+	const uint8_t *b = p;
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+/* The same set by breadth-first search over the raw tables. */
+static char *reference_set(MDB_txn *txn, MDB_dbi by_name, MDB_dbi names, const MDB_dbi edges[3], const char *from)
+{
+	static uint64_t queue[MAXC];
+	static char *v[MAXC];
+	size_t head = 0, tail = 0, n = 0, len = 1;
+	MDB_val k = { strlen(from), (void *)from }, d;
+	if (mdb_get(txn, by_name, &k, &d) != 0 || d.mv_size != 8)
+		return strdup("(start not in codes)");
+	queue[tail++] = be64(d.mv_data);
+	while (head < tail) {
+		uint64_t node = queue[head++];
+		uint8_t key[8];
+		for (int i = 0; i < 8; i++)
+			key[i] = (uint8_t)(node >> (56 - 8 * i));
+		MDB_val nk = { 8, key };
+		CHECK(mdb_get(txn, names, &nk, &d) == 0);
+		v[n] = strndup(d.mv_data, d.mv_size);
+		len += d.mv_size + 1;
+		n++;
+		for (int e = 0; e < 3; e++) {
+			MDB_cursor *c;
+			uint8_t start[16] = { 0 };
+			memcpy(start, key, 8);
+			MDB_val ck = { 16, start };
+			CHECK(mdb_cursor_open(txn, edges[e], &c) == 0);
+			for (int rc = mdb_cursor_get(c, &ck, &d, MDB_SET_RANGE); rc == 0 && ck.mv_size == 16 &&
+			     memcmp(ck.mv_data, key, 8) == 0; rc = mdb_cursor_get(c, &ck, &d, MDB_NEXT)) {
+				uint64_t child = be64((uint8_t *)ck.mv_data + 8);
+				int seen = 0;
+				for (size_t i = 0; i < tail && !seen; i++)
+					seen = queue[i] == child;
+				if (!seen && tail < MAXC)
+					queue[tail++] = child;
+			}
+			mdb_cursor_close(c);
+		}
+	}
+	qsort(v, n, sizeof *v, cmp_str);
+	char *out = malloc(len), *p = out;
+	*p = 0;
+	for (size_t i = 0; i < n; i++) {
+		p += sprintf(p, "%s\n", v[i]);
+		free(v[i]);
+	}
+	return out;
+}
+
+static void check_forward_against_tables(const char *dir)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi by_name, names, edges[3];
+	CHECK(mdb_env_create(&env) == 0);
+	mdb_env_set_maxdbs(env, 32);
+	CHECK(mdb_env_open(env, dir, MDB_RDONLY, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, "codes", 0, &by_name) == 0 && mdb_dbi_open(txn, "code_names", 0, &names) == 0 &&
+	      mdb_dbi_open(txn, "ix_transform_fwd", 0, &edges[0]) == 0 &&
+	      mdb_dbi_open(txn, "ix_lot_items", 0, &edges[1]) == 0 &&
+	      mdb_dbi_open(txn, "ix_children", 0, &edges[2]) == 0);
+	for (int x = 0; x < ncodes; x++) {
+		if (forward_sets[x] == NULL)
+			continue;
+		char *want = reference_set(txn, by_name, names, edges, codes[x]);
+		if (strcmp(want, forward_sets[x]) != 0) {
+			fprintf(stderr, "trace forward from %s returned\n%sbut the tables reach\n%s", codes[x],
+			        forward_sets[x], want);
+			test_failures++;
+		}
+		free(want);
+		free(forward_sets[x]);
+		forward_sets[x] = NULL;
+	}
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
 }
 
 static void round_once(const char *dir)
@@ -135,6 +259,7 @@ static void round_once(const char *dir)
 		/* A code made up but never used in an event is not in the ledger. */
 		if (trace_ledger_status(l, codes[x], &state, NULL, NULL) == TRACE_ENOTFOUND)
 			continue;
+		forward_sets[x] = forward_set(l, codes[x]);
 		CHECK_OK(trace_query_trace_forward(&q, l, codes[x]));
 		while ((rc = trace_query_next(q)) == TRACE_OK && nr < 64)
 			snprintf(reached[nr++], sizeof reached[0], "%s", trace_query_code(q));
@@ -154,6 +279,7 @@ static void round_once(const char *dir)
 	CHECK(diff == 0);
 	CHECK_OK(trace_log_audit(trace_ledger_log(l)));
 	trace_ledger_close(l);
+	check_forward_against_tables(dir);
 }
 
 int main(int argc, char **argv)
