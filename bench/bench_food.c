@@ -68,24 +68,8 @@
 #define RECALL_LOT_FULL 42
 #define TZ_MINUTES 60
 
-static void progress(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("bench_food: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
+#define progress(...) bench_progress("bench_food", __VA_ARGS__)
 
-static char *path_join(const char *dir, const char *name)
-{
-	size_t len = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(len);
-	BENCH_REQUIRE(p != NULL, "out of memory");
-	snprintf(p, len, "%s/%s", dir, name);
-	return p;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -482,9 +466,9 @@ int main(int argc, char **argv)
 	char a[160], b[160], c[256], d[64], t1[48], t2[48], t3[48];
 
 	char *tmp = bench_tmpdir("libtrace-bench-food");
-	char *ledger_dir = path_join(tmp, "ledger");
-	char *raw_log_dir = path_join(tmp, "raw-log");
-	char *raw_ix_dir = path_join(tmp, "raw-index");
+	char *ledger_dir = bench_path_join(tmp, "ledger");
+	char *raw_log_dir = bench_path_join(tmp, "raw-log");
+	char *raw_ix_dir = bench_path_join(tmp, "raw-index");
 	BENCH_REQUIRE(mkdir(raw_log_dir, 0755) == 0 && mkdir(raw_ix_dir, 0755) == 0, "mkdir: %s", strerror(errno));
 	progress("%s scenario: %" PRIu64 " events, %" PRIu64 " items, %" PRIu64 " cases, %" PRIu64
 	         " pallets; working in %s", P->name, scn_event_count(P), scn_item_count(P), scn_case_count(P),

@@ -74,28 +74,12 @@ static void row(const char *op, const char *fig, const char *target, const char 
 	snprintf(r->ratio, sizeof r->ratio, "%s", ratio ? ratio : "");
 }
 
-static void progress(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("bench_log: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
+#define progress(...) bench_progress("bench_log", __VA_ARGS__)
 
-static char *path_join(const char *dir, const char *name)
-{
-	size_t len = strlen(dir) + strlen(name) + 2;
-	char *p = malloc(len);
-	BENCH_REQUIRE(p != NULL, "out of memory");
-	snprintf(p, len, "%s/%s", dir, name);
-	return p;
-}
 
 static char *subdir(const char *dir, const char *name)
 {
-	char *p = path_join(dir, name);
+	char *p = bench_path_join(dir, name);
 	BENCH_REQUIRE(mkdir(p, 0755) == 0, "mkdir %s: %s", p, strerror(errno));
 	return p;
 }
@@ -274,7 +258,7 @@ int main(int argc, char **argv)
 
 	/* ---- setup -------------------------------------------------------- */
 	char *tmp = bench_tmpdir("libtrace-bench-log");
-	char *log_dir = path_join(tmp, "log");	/* created by trace_log_create */
+	char *log_dir = bench_path_join(tmp, "log");	/* created by trace_log_create */
 	char *raw_dir = subdir(tmp, "raw");
 	char *seq_dir = subdir(tmp, "lmdb-seq");
 	char *rnd_dir = subdir(tmp, "lmdb-random");

@@ -127,6 +127,27 @@ static inline void bench_die(const char *what, const char *file, int line, int r
 
 /* Creates a fresh directory "<$TMPDIR or /tmp>/<prefix>-XXXXXX"; caller
  * frees the returned path.  Exits on failure. */
+/* "WHO: message" on stderr: what a long benchmark is doing. */
+static inline void bench_progress(const char *who, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "%s: ", who);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* DIR/NAME, allocated. */
+static inline char *bench_path_join(const char *dir, const char *name)
+{
+	size_t len = strlen(dir) + strlen(name) + 2;
+	char *p = (char *)malloc(len);
+	BENCH_REQUIRE(p != NULL, "out of memory");
+	snprintf(p, len, "%s/%s", dir, name);
+	return p;
+}
+
 static inline char *bench_tmpdir(const char *prefix)
 {
 	const char *base = getenv("TMPDIR");

@@ -88,60 +88,37 @@ int cli_read_key(const char *path, char **out)
 	return 0;
 }
 
+int cli_events_keep(trace_event *ev, void *payload)
+{
+	cli_events *list = payload;
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 64;
+		trace_event **v = realloc(list->v, cap * sizeof *v);
+		if (v == NULL) {
+			trace_event_free(ev);
+			return -1;
+		}
+		list->v = v;
+		list->cap = cap;
+	}
+	list->v[list->n++] = ev;
+	return 0;
+}
+
+void cli_events_free(cli_events *list)
+{
+	for (size_t i = 0; i < list->n; i++)
+		trace_event_free(list->v[i]);
+	free(list->v);
+	list->v = NULL;
+	list->n = list->cap = 0;
+}
+
 int64_t cli_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-int cli_parse_time(const char *s, int64_t *ms, int *tz_minutes)
-{
-	int y, mo, d, h, mi, sec, n = 0;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%n", &y, &mo, &d, &h, &mi, &sec, &n) != 6 || n != 19)
-		return -1;
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	if (mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] || h > 23 || mi > 59 || sec > 59 ||
-	    (mo == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))))
-		return -1;
-	const char *p = s + n;
-	int64_t frac = 0;
-	if (*p == '.') {
-		int digits = 0;
-		for (p++; *p >= '0' && *p <= '9'; p++, digits++)
-			if (digits < 3)
-				frac = frac * 10 + (*p - '0');
-		if (digits == 0)
-			return -1;
-		for (; digits < 3; digits++)
-			frac *= 10;
-	}
-	int off = 0;
-	if (*p == 'Z' && p[1] == 0) {
-		off = 0;
-	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
-		int oh, om;
-		if (sscanf(p + 1, "%2d:%2d", &oh, &om) != 2 || oh > 23 || om > 59)
-			return -1;
-		off = (*p == '-' ? -1 : 1) * (oh * 60 + om);
-	} else {
-		return -1;
-	}
-	int64_t secs = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - (int64_t)off * 60;
-	*ms = secs * 1000 + frac;
-	*tz_minutes = off;
-	return 0;
 }
 
 int cli_parse_u64(const char *s, uint64_t *out)

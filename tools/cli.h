@@ -31,11 +31,18 @@ int cli_read(const char *path, uint8_t **out, size_t *len);
 int cli_read_key(const char *path, char **out);
 /* Strict unsigned decimal; returns 0 or -1. */
 int cli_parse_u64(const char *s, uint64_t *out);
+/* A growing list of events, filled by a callback of the event API. */
+typedef struct cli_events {
+	trace_event **v;
+	size_t n, cap;
+} cli_events;
+/* Callback for trace_event_read_json_events() and trace_event_split():
+ * keeps @ev in the cli_events @payload (frees it and stops when out of memory). */
+int cli_events_keep(trace_event *ev, void *payload);
+void cli_events_free(cli_events *list);
+
 /* The wall clock in UTC milliseconds, for events the tool makes itself. */
 int64_t cli_now_ms(void);
-/* RFC 3339 date-time ("2026-11-23T08:00:00+08:00", fraction optional) to
- * UTC milliseconds and the offset in minutes; 0 or -1. */
-int cli_parse_time(const char *s, int64_t *ms, int *tz_minutes);
 /* Loads a signer from a private-key file; 0 or an exit status (reported). */
 int cli_load_signer(const char *path, trace_signer **out);
 /* Creates a log (TRACE_LOG_RAW) or ledger (TRACE_LOG_EVENTS); 0 or an exit status. */

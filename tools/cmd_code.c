@@ -199,38 +199,14 @@ static int issuance_event(trace_event **out, int commission, const char *lot, in
 	return rc;
 }
 
-typedef struct parts {
-	trace_event **v;
-	size_t n, cap;
-} parts;
-
-static int keep_part(trace_event *part, void *payload)
-{
-	parts *p = payload;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 16;
-		trace_event **v = realloc(p->v, cap * sizeof *v);
-		if (v == NULL) {
-			trace_event_free(part);
-			return -1;
-		}
-		p->v = v;
-		p->cap = cap;
-	}
-	p->v[p->n++] = part;
-	return 0;
-}
-
 static int record_issuance(trace_ledger *l, const trace_event *ev, uint64_t *first, size_t *nparts)
 {
-	parts p = { NULL, 0, 0 };
-	int rc = trace_event_split(ev, 0, keep_part, &p);
+	cli_events p = { NULL, 0, 0 };
+	int rc = trace_event_split(ev, 0, cli_events_keep, &p);
 	if (rc == TRACE_OK)
 		rc = trace_ledger_append(l, first, p.v, p.n, INT64_MIN);
 	*nparts = p.n;
-	for (size_t i = 0; i < p.n; i++)
-		trace_event_free(p.v[i]);
-	free(p.v);
+	cli_events_free(&p);
 	return rc;
 }
 
@@ -264,8 +240,8 @@ static int cmd_issue(int argc, char **argv)
 		else if (strcmp(a, "--site") == 0) site = v;
 		else if (strcmp(a, "--format") == 0) format = v;
 		else if (strcmp(a, "--time") == 0) {
-			if (cli_parse_time(v, &when, &tz))
-				return cli_usage("code issue: --time \"%s\" is not an RFC 3339 date-time (2026-11-23T08:00:00+08:00)", v);
+			if (trace_event_time_parse(v, &when, &tz))
+				return cli_usage("code issue: --time: %s", trace_error_last()->message);
 		}
 		else if (strcmp(a, "--count") == 0) {
 			if (cli_parse_u64(v, &count) || count == 0)

@@ -28,28 +28,6 @@ int cmd_ledger(int argc, char **argv)
 	return cli_log_init(dir, origin, key, TRACE_LOG_EVENTS);
 }
 
-typedef struct batch {
-	trace_event **events;
-	size_t n, cap;
-} batch;
-
-static int collect(trace_event *ev, void *payload)
-{
-	batch *b = payload;
-	if (b->n == b->cap) {
-		size_t cap = b->cap ? b->cap * 2 : 64;
-		trace_event **n = realloc(b->events, cap * sizeof *n);
-		if (n == NULL) {
-			trace_event_free(ev);
-			return -1;
-		}
-		b->events = n;
-		b->cap = cap;
-	}
-	b->events[b->n++] = ev;
-	return 0;
-}
-
 /* trace event show DIR INDEX [--cbor]: the EPCIS JSON, or the exact logged bytes. */
 static int event_show(int argc, char **argv)
 {
@@ -105,11 +83,11 @@ int cmd_event(int argc, char **argv)
 	size_t len;
 	if (cli_read(file, &json, &len))
 		return EXIT_USAGE;
-	batch b = { NULL, 0, 0 };
+	cli_events b = { NULL, 0, 0 };
 	trace_ledger *l = NULL;
 	uint64_t first;
 	int status = 0;
-	int rc = trace_event_read_json_events((const char *)json, len, collect, &b);
+	int rc = trace_event_read_json_events((const char *)json, len, cli_events_keep, &b);
 	if (rc)
 		status = cli_fail(rc, file);
 	else if (b.n == 0)
@@ -117,7 +95,7 @@ int cmd_event(int argc, char **argv)
 	if (status == 0 && (rc = trace_ledger_open(&l, dir, NULL)))
 		status = cli_fail(rc, dir);
 	/* The whole file is one transaction: all events land, or none. */
-	if (status == 0 && (rc = trace_ledger_append(l, &first, b.events, b.n, INT64_MIN)))
+	if (status == 0 && (rc = trace_ledger_append(l, &first, b.v, b.n, INT64_MIN)))
 		status = cli_fail(rc, "event add");
 	if (status == 0) {
 		trace_hasher *h;
@@ -136,9 +114,7 @@ int cmd_event(int argc, char **argv)
 		}
 	}
 	trace_ledger_close(l);
-	for (size_t i = 0; i < b.n; i++)
-		trace_event_free(b.events[i]);
-	free(b.events);
+	cli_events_free(&b);
 	free(json);
 	return status;
 }

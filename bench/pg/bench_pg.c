@@ -71,15 +71,7 @@ static void die(const char *fmt, ...)
 	exit(1);
 }
 
-static void progress(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("bench_pg: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
+#define progress(...) bench_progress("bench_pg", __VA_ARGS__)
 
 typedef struct sbuf {
 	char *p;

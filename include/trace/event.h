@@ -88,6 +88,16 @@ TRACE_API void trace_event_free(trace_event *ev);
 TRACE_API int trace_event_set_time(trace_event *ev, int64_t time_ms, int tz_offset_minutes);
 
 /**
+ * @brief Parses an RFC 3339 date-time as the JSON form's eventTime is read
+ *        ("2026-11-23T08:00:00+08:00", "...T00:00:00.123Z"): UTC milliseconds
+ *        (a fourth fractional digit rounds half up) and the offset it gives.
+ * @param[out] tz_offset_minutes may be NULL.
+ * @return TRACE_OK, TRACE_EINVAL (naming the text).
+ * @since 1.0
+ */
+TRACE_API int trace_event_time_parse(const char *text, int64_t *time_ms, int *tz_offset_minutes);
+
+/**
  * @brief Sets recordTime (UTC ms).  The ledger sets it when it accepts the
  * event; a scanner that syncs late keeps its own event time.
  * @since 1.0

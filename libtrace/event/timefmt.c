@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "trace/error.h"
 #include "event_internal.h"
+#include "../error_internal.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 static int64_t days_from_civil(int64_t y, int m, int d)
@@ -111,6 +113,21 @@ int trace__ev_time_parse(int64_t *ms, int *offset_min, const char *s)
 	if (offset_min)
 		*offset_min = off;
 	return 0;
+}
+
+int trace_event_time_parse(const char *text, int64_t *time_ms, int *tz_offset_minutes)
+{
+	int64_t ms;
+	int off;
+	if (text == NULL || time_ms == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_event_time_parse: NULL argument");
+	if (trace__ev_time_parse(&ms, &off, text))
+		return trace__fail(TRACE_EINVAL, "\"%.60s\" is not an RFC 3339 date-time with an offset "
+		                   "(such as 2026-11-23T08:00:00+08:00) in the years 0000 to 9999", text);
+	*time_ms = ms;
+	if (tz_offset_minutes)
+		*tz_offset_minutes = off;
+	return TRACE_OK;
 }
 
 int trace__ev_date_parse(int64_t *ms, const char *s)

@@ -20,10 +20,11 @@
 static void remove_scratch(const char *path)
 {
 	char f[4096];
-	snprintf(f, sizeof f, "%s/data.mdb", path);
-	unlink(f);
-	snprintf(f, sizeof f, "%s/lock.mdb", path);
-	unlink(f);
+	/* A path too long to hold the file name is left alone, never cut short. */
+	if (snprintf(f, sizeof f, "%s/data.mdb", path) < (int)sizeof f)
+		unlink(f);
+	if (snprintf(f, sizeof f, "%s/lock.mdb", path) < (int)sizeof f)
+		unlink(f);
 	rmdir(path);
 }
 
