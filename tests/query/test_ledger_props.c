@@ -77,11 +77,11 @@ static char *forward_set(trace_ledger *l, const char *from)
 	qsort(v, n, sizeof *v, cmp_str);
 	char *out = malloc(len), *p = out;
 	*p = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
 			p += sprintf(p, "%s\n", v[i]);
+	for (size_t i = 0; i < n; i++)
 		free(v[i]);
-	}
 	return out;
 }
 
