@@ -132,14 +132,22 @@ int trace__store_open(trace__store **out, const char *dir, int flags, uint64_t m
 	return TRACE_OK;
 }
 
+/* mdb_env_set_mapsize() wants no transaction of this process open, a
+ * reset one included: the spare goes first. */
+static void drop_spare(trace__store *s)
+{
+	if (s->spare) {
+		mdb_txn_abort(s->spare->txn);
+		trace__free(s->spare);
+		s->spare = NULL;
+	}
+}
+
 void trace__store_close(trace__store *s)
 {
 	if (s == NULL)
 		return;
-	if (s->spare) {
-		mdb_txn_abort(s->spare->txn);
-		trace__free(s->spare);
-	}
+	drop_spare(s);
 	if (s->env)
 		mdb_env_close(s->env);
 	trace__free(s->dir);
@@ -156,6 +164,7 @@ uint64_t trace__store_mapsize(const trace__store *s)
 
 int trace__store_grow(trace__store *s)
 {
+	drop_spare(s);
 	uint64_t size = trace__store_mapsize(s);
 	int rc = mdb_env_set_mapsize(s->env, (size_t)(size ? size * 2 : 1 << 26));
 	return rc ? lmdb_fail(rc, "growing the LMDB map", s->dir) : TRACE_OK;
@@ -185,6 +194,7 @@ int trace__txn_begin(trace__txn **out, trace__store *s, int write)
 	int rc = mdb_txn_begin(s->env, NULL, f, &t->txn);
 	if (rc == MDB_MAP_RESIZED) {
 		/* Another process grew the map: adopt its size and retry. */
+		drop_spare(s);
 		mdb_env_set_mapsize(s->env, 0);
 		rc = mdb_txn_begin(s->env, NULL, f, &t->txn);
 	}
