@@ -73,6 +73,17 @@ step "Recall the lot: every cup is marked at once"
 "$trace" recall dairy https://id.gs1.org/01/09506000134352/10/Y1 --reason "cold-chain excursion 9.5 C"
 "$trace" status dairy "$(sed -n 2p codes.txt)" --json
 
+step "The dairy publishes the signed recall list; a shop checks a cup offline"
+"$trace" recall dairy --list --key dairy.key > recall-list.note
+cat recall-list.note
+"$trace" note verify --vkey "$vkey" recall-list.note > /dev/null
+cup=$("$trace" code parse "$(sed -n 3p codes.txt)" | sed -n 's/.*"canonical": *"\([^"]*\)".*/\1/p')
+if grep -qx "$cup" recall-list.note; then echo "shop: $cup is recalled: do not sell"; fi
+
+step "Which events shipped anything, and what happened that morning"
+"$trace" events dairy --step shipping
+"$trace" events dairy --from 2026-11-23T08:00:00+08:00 --to 2026-11-23T12:00:00+08:00
+
 step "The dairy signs a checkpoint; a regulator verifies one event offline"
 "$trace" log checkpoint dairy --key dairy.key >/dev/null
 "$trace" log prove dairy --index 4 > shipping.tlog-proof

@@ -1,4 +1,4 @@
-/* trace history | trace back/forward | status | contents | recall | reindex. */
+/* trace history | trace back/forward | status | contents | events | recall | reindex. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,14 +39,16 @@ static int parse_args(int argc, char **argv, int first, const char **dir, const 
 	return *dir && *code ? 0 : -1;
 }
 
-static void print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json, int *first)
+/* One event as a line of text or as EPCIS JSON; a failure is returned, not skipped. */
+static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json, int *first)
 {
 	trace_event *ev;
-	if (trace_ledger_event(&ev, l, idx) != TRACE_OK)
-		return;
+	int rc = trace_ledger_event(&ev, l, idx);
+	if (rc)
+		return rc;
 	if (json) {
 		trace_buf out = TRACE_BUF_INIT;
-		if (trace_event_to_json(&out, ev) == TRACE_OK) {
+		if ((rc = trace_event_to_json(&out, ev)) == TRACE_OK) {
 			printf("%s%s", *first ? "" : ",\n", (const char *)out.ptr);
 			*first = 0;
 		}
@@ -66,12 +68,27 @@ static void print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json,
 		       where ? where : "", depth ? "  (via container)" : "");
 	}
 	trace_event_free(ev);
+	return rc;
+}
+
+/* Prints every event of @q (history, or events by time or field); 0 or an exit status. */
+static int print_events(trace_ledger *l, trace_query *q, int json, const char *what)
+{
+	int rc, first = 1;
+	if (json)
+		printf("[");
+	while ((rc = trace_query_next(q)) == TRACE_OK &&
+	       (rc = print_event(l, trace_query_event_index(q), trace_query_depth(q), json, &first)) == TRACE_OK)
+		;
+	if (json)
+		printf("]\n");
+	return rc == TRACE_ENOTFOUND ? 0 : cli_fail(rc, what);
 }
 
 int cmd_history(int argc, char **argv)
 {
 	const char *dir, *code;
-	int json, first = 1;
+	int json;
 	if (parse_args(argc, argv, 1, &dir, &code, &json))
 		return cli_usage("usage: trace history DIR CODE [--json]");
 	trace_ledger *l;
@@ -80,20 +97,56 @@ int cmd_history(int argc, char **argv)
 	if (status)
 		return status;
 	int rc = trace_query_history(&q, l, code);
-	if (rc) {
-		trace_ledger_close(l);
-		return cli_fail(rc, "history");
-	} else {
-		if (json)
-			printf("[");
-		while ((rc = trace_query_next(q)) == TRACE_OK)
-			print_event(l, trace_query_event_index(q), trace_query_depth(q), json, &first);
-		if (json)
-			printf("]\n");
-		trace_query_free(q);
-	}
+	if (rc)
+		status = cli_fail(rc, "history");
+	else
+		status = print_events(l, q, json, "history");
+	trace_query_free(q);
 	trace_ledger_close(l);
-	return rc == TRACE_ENOTFOUND || rc == TRACE_OK ? 0 : cli_fail(rc, "history");
+	return status;
+}
+
+/* trace events DIR (--from TIME --to TIME | --party ID | --step STEP | --disposition DISP | --location ID) [--json] */
+int cmd_events(int argc, char **argv)
+{
+	static const char usage[] = "usage: trace events DIR (--from TIME --to TIME | --party ID | --step STEP | "
+	                            "--disposition DISP | --location ID) [--json]";
+	const char *dir = NULL, *value = NULL, *from = NULL, *to = NULL;
+	int field = 0, json = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int f = strcmp(a, "--party") == 0 ? TRACE_FIELD_PARTY
+		      : strcmp(a, "--step") == 0 ? TRACE_FIELD_BIZ_STEP
+		      : strcmp(a, "--disposition") == 0 ? TRACE_FIELD_DISPOSITION
+		      : strcmp(a, "--location") == 0 ? TRACE_FIELD_LOCATION : 0;
+		if (strcmp(a, "--json") == 0)
+			json = 1;
+		else if (f && i + 1 < argc && field == 0)
+			field = f, value = argv[++i];
+		else if (strcmp(a, "--from") == 0 && i + 1 < argc)
+			from = argv[++i];
+		else if (strcmp(a, "--to") == 0 && i + 1 < argc)
+			to = argv[++i];
+		else if (dir == NULL && a[0] != '-')
+			dir = a;
+		else
+			return cli_usage("events: unexpected argument \"%s\"\n%s", a, usage);
+	}
+	if (dir == NULL || (field != 0) == (from != NULL || to != NULL) || (from != NULL) != (to != NULL))
+		return cli_usage("%s", usage);
+	int64_t t0 = 0, t1 = 0;
+	if (from && (trace_event_time_parse(from, &t0, NULL) || trace_event_time_parse(to, &t1, NULL)))
+		return cli_usage("events: %s", trace_error_last()->message);
+	trace_ledger *l;
+	trace_query *q = NULL;
+	int status = open_ledger(dir, 1, &l);
+	if (status)
+		return status;
+	int rc = field ? trace_query_by_field(&q, l, field, value) : trace_query_by_time(&q, l, t0, t1);
+	status = rc ? cli_fail(rc, "events") : print_events(l, q, json, "events");
+	trace_query_free(q);
+	trace_ledger_close(l);
+	return status;
 }
 
 static int walk(int argc, char **argv, int first_arg, const char *what,
@@ -194,12 +247,39 @@ int cmd_status(int argc, char **argv)
 	return 0;
 }
 
+/* trace recall DIR --list --key SKEYFILE: the recalled codes as a signed note. */
+static int recall_list(const char *dir, const char *key)
+{
+	trace_signer *signer;
+	trace_ledger *l;
+	trace_buf out = TRACE_BUF_INIT;
+	int status = cli_load_signer(key, &signer);
+	if (status)
+		return status;
+	if ((status = open_ledger(dir, 1, &l)) == 0) {
+		int rc = trace_ledger_recall_list(&out, l, signer);
+		if (rc)
+			status = cli_fail(rc, "recall list");
+		else
+			fwrite(out.ptr, 1, out.size, stdout);
+		trace_buf_dispose(&out);
+		trace_ledger_close(l);
+	}
+	trace_signer_free(signer);
+	return status;
+}
+
 int cmd_recall(int argc, char **argv)
 {
-	const char *dir = NULL, *code = NULL, *reason = NULL;
+	const char *dir = NULL, *code = NULL, *reason = NULL, *key = NULL;
+	int list = 0;
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc)
 			reason = argv[++i];
+		else if (strcmp(argv[i], "--list") == 0)
+			list = 1;
+		else if (strcmp(argv[i], "--key") == 0 && i + 1 < argc)
+			key = argv[++i];
 		else if (dir == NULL)
 			dir = argv[i];
 		else if (code == NULL)
@@ -207,8 +287,10 @@ int cmd_recall(int argc, char **argv)
 		else
 			return cli_usage("recall: unexpected argument \"%s\"", argv[i]);
 	}
-	if (dir == NULL || code == NULL || reason == NULL)
-		return cli_usage("usage: trace recall DIR CODE --reason TEXT");
+	if (list && dir && key && code == NULL && reason == NULL)
+		return recall_list(dir, key);
+	if (dir == NULL || code == NULL || reason == NULL || list || key)
+		return cli_usage("usage: trace recall DIR CODE --reason TEXT | trace recall DIR --list --key SKEYFILE");
 	trace_ledger *l;
 	uint64_t affected = 0;
 	int status = open_ledger(dir, 0, &l);

@@ -20,6 +20,7 @@ int cmd_history(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_contents(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 int cmd_recall(int argc, char **argv);
 int cmd_reindex(int argc, char **argv);
 

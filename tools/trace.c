@@ -36,7 +36,8 @@ static const struct {
 	{ "trace", cmd_trace, "trace back|forward DIR CODE" },
 	{ "status", cmd_status, "status DIR CODE" },
 	{ "contents", cmd_contents, "contents DIR CODE" },
-	{ "recall", cmd_recall, "recall DIR CODE --reason TEXT" },
+	{ "events", cmd_events, "events DIR: by time, party, step, disposition or location" },
+	{ "recall", cmd_recall, "recall DIR CODE --reason TEXT | recall DIR --list --key SKEYFILE" },
 	{ "reindex", cmd_reindex, "reindex DIR" },
 #endif
 };

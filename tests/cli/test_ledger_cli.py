@@ -186,6 +186,46 @@ def test_flags_clock_skew_and_undo_window(dairy):
     assert "late_undo" in status(d, items[2])["flags"]
 
 
+def test_events_by_time_and_field(dairy):
+    _, d, items = dairy
+    story(d, items)
+
+    def indexes(*args):
+        out = trace("events", d, *args).stdout.decode().splitlines()
+        return [int(line.split()[0]) for line in out]
+
+    assert indexes("--step", "shipping") == [4]
+    assert indexes("--step", "retail_selling") == [6, 7]
+    assert indexes("--disposition", "in_transit") == [4]
+    # [from, to): 08:00 and 09:00 (+08:00) are in, 10:00 is not.
+    assert indexes("--from", "2026-11-23T00:00:00Z", "--to", "2026-11-23T02:00:00Z") == [2, 3]
+    got = json.loads(trace("events", d, "--step", "packing", "--json").stdout)
+    assert got == [json.loads(trace("event", "show", d, 3).stdout)]
+    assert indexes("--step", "destroying") == []
+    trace("events", d, "--step", "no_such_step", expect=2)
+    trace("events", d, "--step", "shipping", "--from", "2026-11-23T00:00:00Z", expect=2)
+    r = trace("events", d, "--from", "yesterday", "--to", "2026-11-23T00:00:00Z", expect=2)
+    assert b"yesterday" in r.stderr
+
+
+def test_recall_list_is_a_signed_note(dairy):
+    tmp, d, items = dairy
+    story(d, items)
+    trace("recall", d, LOT, "--reason", "cold-chain excursion")
+    note = trace("recall", d, "--list", "--key", tmp / "k").stdout
+    text, sig = note.split(b"\n\n", 1)
+    lines = text.decode().split("\n")
+    assert lines[:3] == ["libtrace recall list v1", "dairy.example/ledger", str(size(d))]
+    assert set(lines[3:]) == {LOT, *items}
+    vkey = trace("key", "public", tmp / "k").stdout.decode().strip()
+    trace("note", "verify", "--vkey", vkey, input=note)
+    # The ledger's key only, and the note does not survive an edit.
+    trace("key", "generate", "--name", "other.example/k", "--out", tmp / "other")
+    trace("recall", d, "--list", "--key", tmp / "other", expect=2)
+    forged = note.replace(items[0].encode(), items[0].encode()[:-1] + b"Z")
+    trace("note", "verify", "--vkey", vkey, input=forged, expect=1)
+
+
 def test_log_commands_on_a_ledger(dairy):
     tmp, d, items = dairy
     story(d, items)
