@@ -1,8 +1,9 @@
-/* trace ledger init, trace event add: the event ledger from the command line. */
+/* trace ledger init, trace event add|show|private|erase-private: the event ledger from the command line. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
 #include <trace/trace.h>
 
 #include "cli.h"
@@ -60,13 +61,65 @@ static int event_show(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * trace event private DIR INDEX: the private fields' cleartext the side store
+ * still holds, checked against the logged commitments, as one JSON object
+ * (an erased field is null).  trace event erase-private DIR INDEX: erases it.
+ */
+static int event_private(int argc, char **argv, int erase)
+{
+	uint64_t index;
+	if (argc != 4 || cli_parse_u64(argv[3], &index))
+		return cli_usage("usage: trace event %s DIR INDEX", erase ? "erase-private" : "private");
+	trace_log_opts *o;
+	trace_ledger *l = NULL;
+	int rc = trace_log_opts_new(&o);
+	if (rc == TRACE_OK && (rc = trace_log_opts_set_readonly(o, !erase)) == TRACE_OK)
+		rc = trace_ledger_open(&l, argv[2], o);
+	trace_log_opts_free(o);
+	if (rc)
+		return cli_fail(rc, argv[2]);
+	if (erase) {
+		size_t n = 0;
+		rc = trace_ledger_erase_private(l, index, &n);
+		trace_ledger_close(l);
+		if (rc)
+			return cli_fail(rc, "event erase-private");
+		printf("erased %zu private field%s of event %llu; the log and its proofs are unchanged\n", n,
+		       n == 1 ? "" : "s", (unsigned long long)index);
+		return 0;
+	}
+	trace_event *ev = NULL;
+	rc = trace_ledger_event_private(&ev, l, index);
+	trace_ledger_close(l);
+	if (rc)
+		return cli_fail(rc, "event private");
+	json_t *obj = json_object();
+	for (size_t i = 0; i < trace_event_private_count(ev); i++) {
+		const char *name, *value;
+		if (trace_event_private(ev, i, &name, &value, NULL, NULL) == TRACE_OK)
+			json_object_set_new(obj, name, value ? json_string(value) : json_null());
+	}
+	trace_event_free(ev);
+	char *text = json_dumps(obj, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(obj);
+	if (text == NULL)
+		return cli_usage("event private: out of memory");
+	puts(text);
+	free(text);
+	return 0;
+}
+
 int cmd_event(int argc, char **argv)
 {
 	const char *dir = NULL, *file = NULL;
 	if (argc >= 2 && strcmp(argv[1], "show") == 0)
 		return event_show(argc, argv);
+	if (argc >= 2 && (strcmp(argv[1], "private") == 0 || strcmp(argv[1], "erase-private") == 0))
+		return event_private(argc, argv, argv[1][0] == 'e');
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return cli_usage("usage: trace event add DIR (--json FILE | -) | trace event show DIR INDEX [--cbor]");
+		return cli_usage("usage: trace event add DIR (--json FILE | -) | trace event show DIR INDEX [--cbor] | "
+		                 "trace event private DIR INDEX | trace event erase-private DIR INDEX");
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)
 			file = argv[++i];

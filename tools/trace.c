@@ -29,7 +29,7 @@ static const struct {
 #endif
 #ifdef HAVE_CMD_EVENT
 	{ "ledger", cmd_ledger, "ledger init: an event ledger" },
-	{ "event", cmd_event, "event add: append EPCIS events" },
+	{ "event", cmd_event, "event add|show|private|erase-private: EPCIS events in a ledger" },
 #endif
 #ifdef HAVE_CMD_QUERY
 	{ "history", cmd_history, "history DIR CODE" },

@@ -363,6 +363,20 @@ TRACE_API size_t trace_event_private_count(const trace_event *ev);
 TRACE_API int trace_event_private(const trace_event *ev, size_t i, const char **name,
                                   const char **value, const uint8_t **salt, size_t *salt_len);
 
+/**
+ * @brief Gives private field @p i of a decoded event its cleartext back.
+ *
+ * The value and salt (from the ledger's side store, or from a partner) are
+ * accepted only if they reproduce the field's commitment
+ * (docs/FORMAT.md §3.10.5); trace_event_private() returns them afterwards.
+ * @return TRACE_OK; TRACE_ECHAINBREAK (they do not match the commitment);
+ *         TRACE_ENOTFOUND (no field @p i); TRACE_EINVAL (bad salt length,
+ *         value not UTF-8); TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_event_reveal_private(trace_event *ev, size_t i, const char *value,
+                                         const uint8_t *salt, size_t salt_len);
+
 #ifdef __cplusplus
 }
 #endif

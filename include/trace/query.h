@@ -88,6 +88,32 @@ TRACE_API TRACE_WARN_UNUSED int trace_ledger_append(trace_ledger *l, uint64_t *f
  */
 TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t index);
 
+/**
+ * @brief Reads event @p index like trace_ledger_event(), with the cleartext
+ *        of its private fields that the ledger's side store still holds.
+ *
+ * Each stored value is checked against the logged commitment before it is
+ * attached; an erased field keeps only its commitment.
+ * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_ECORRUPT (an entry or a stored
+ *         value does not match), TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_ledger_event_private(trace_event **out, trace_ledger *l, uint64_t index);
+
+/**
+ * @brief Erases the cleartext of event @p index's private fields from the
+ *        side store, durably (a data subject's request, a retention limit).
+ *
+ * The log, its commitments, checkpoints and proofs are untouched and stay
+ * valid; the values cannot be recovered from the ledger afterwards.
+ * @param[out] erased fields erased (0 if none were held); may be NULL.
+ * @return TRACE_OK, TRACE_ENOTFOUND (no such event), TRACE_EINVAL
+ *         (read-only), TRACE_EIO.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_erase_private(trace_ledger *l, uint64_t index,
+                                                           size_t *erased);
+
 /** @brief States of a code's life. @since 1.0 */
 enum trace_code_state {
 	TRACE_STATE_UNKNOWN = 0,       /**< never seen; @since 1.0 */

@@ -93,3 +93,34 @@ int trace__ev_add_commitment(trace_event *ev, const char *name, const uint8_t *c
 	memcpy(p->commitment, commitment, TRACE__EV_HASH);
 	return TRACE_OK;
 }
+
+int trace_event_reveal_private(trace_event *ev, size_t i, const char *value, const uint8_t *salt,
+                               size_t salt_len)
+{
+	if (ev == NULL || value == NULL || salt == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_event_reveal_private: NULL argument");
+	if (i >= ev->n_priv)
+		return trace__fail(TRACE_ENOTFOUND, "the event has no private field %zu", i);
+	trace__priv *p = &ev->priv[i];
+	if (salt_len != TRACE__EV_SALT)
+		return trace__fail(TRACE_EINVAL, "private field \"%.80s\": a salt is %d bytes, not %zu", p->name,
+		                   TRACE__EV_SALT, salt_len);
+	if (!trace__ev_text_ok(value, strlen(value)))
+		return trace__fail(TRACE_EINVAL, "private field \"%.80s\": value is not valid UTF-8", p->name);
+	uint8_t c[TRACE__EV_HASH];
+	int rc = trace__ev_commit(c, salt, p->name, value);
+	if (rc)
+		return rc;
+	if (!trace__ct_equal(c, p->commitment, sizeof c))
+		return trace__fail(TRACE_ECHAINBREAK, "private field \"%.80s\": value and salt do not match the commitment",
+		                   p->name);
+	char *v = trace__strdup(value);
+	if (v == NULL)
+		return trace__oom();
+	if (p->has_clear)
+		trace__free(p->value);
+	p->value = v;
+	memcpy(p->salt, salt, TRACE__EV_SALT);
+	p->has_clear = 1;
+	return TRACE_OK;
+}

@@ -226,6 +226,34 @@ def test_recall_list_is_a_signed_note(dairy):
     trace("note", "verify", "--vkey", vkey, input=forged, expect=1)
 
 
+def test_private_fields_are_erasable(dairy):
+    tmp, d, items = dairy
+    sale = obj(items[0], "retail_selling", "2026-11-23T16:00:00+08:00")
+    sale["libtrace:private"] = {"buyer": "张三", "phone": "+86 138 0000 0000"}
+    (i, ident), = add(d, sale)
+    shown = json.loads(trace("event", "show", d, i).stdout)
+    assert "libtrace:private" not in shown and "张三" not in json.dumps(shown, ensure_ascii=False)
+    commitments = {c["name"]: c["commitment"] for c in shown["libtrace:commitments"]}
+    assert set(commitments) == {"buyer", "phone"}
+    assert json.loads(trace("event", "private", d, i).stdout) == {"buyer": "张三", "phone": "+86 138 0000 0000"}
+    cbor = trace("event", "show", d, i, "--cbor").stdout
+    assert "张三".encode() not in cbor and b"0000 0000" not in cbor
+
+    trace("log", "checkpoint", d, "--key", tmp / "k")
+    (tmp / "p").write_bytes(trace("log", "prove", d, "--index", i).stdout)
+    r = trace("event", "erase-private", d, i)
+    assert b"erased 2 private fields" in r.stdout
+    assert json.loads(trace("event", "private", d, i).stdout) == {"buyer": None, "phone": None}
+    # The entry, its identity and the proof made before the erasure all still hold.
+    assert trace("event", "show", d, i, "--cbor").stdout == cbor
+    assert hashlib.sha256(b"\x00" + cbor).hexdigest() == ident
+    (tmp / "e").write_bytes(cbor)
+    vkey = trace("key", "public", tmp / "k").stdout.decode().strip()
+    trace("proof", "verify", "--vkey", vkey, "--entry", tmp / "e", tmp / "p")
+    assert b"every index matches" in trace("reindex", d).stdout
+    trace("log", "verify", d)
+
+
 def test_log_commands_on_a_ledger(dairy):
     tmp, d, items = dairy
     story(d, items)

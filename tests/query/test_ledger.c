@@ -303,6 +303,94 @@ static void interlock_and_scans(const char *dir)
 	test_rmrf(rawdir);
 }
 
+/* Private fields: cleartext back from the side store, erased for good, proofs intact. */
+static void private_fields(const char *dir)
+{
+	trace_ledger *l;
+	trace_event *e, *back;
+	const char *value = NULL;
+	size_t erased = 9;
+	uint8_t leaf_before[32], leaf_after[32];
+	CHECK_OK(trace_ledger_create(&l, dir, "example.com/test", VKEY, NULL));
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "retail_selling", 10);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, CASE1));
+	CHECK_OK(trace_event_add_private(e, "buyer", "Zhang San"));
+	CHECK_OK(trace_event_add_private(e, "phone", "+86 138 0000 0000"));
+	append(l, e);
+	CHECK_OK(trace_log_leaf_hash(leaf_before, sizeof leaf_before, trace_ledger_log(l), 0));
+
+	/* Plain reads carry commitments only; the private read checks and attaches the cleartext. */
+	CHECK_OK(trace_ledger_event(&back, l, 0));
+	CHECK_OK(trace_event_private(back, 0, NULL, &value, NULL, NULL));
+	CHECK(value == NULL);
+	trace_event_free(back);
+	CHECK_OK(trace_ledger_event_private(&back, l, 0));
+	CHECK_OK(trace_event_private(back, 1, NULL, &value, NULL, NULL));
+	CHECK(value && strcmp(value, "+86 138 0000 0000") == 0);
+	/* A wrong value or salt does not match the commitment. */
+	const uint8_t *salt;
+	size_t salt_len;
+	uint8_t bad_salt[16];
+	CHECK_OK(trace_event_private(back, 0, NULL, NULL, &salt, &salt_len));
+	memcpy(bad_salt, salt, sizeof bad_salt);
+	CHECK_RC(trace_event_reveal_private(back, 0, "Li Si", bad_salt, 16), TRACE_ECHAINBREAK);
+	bad_salt[0] ^= 1;
+	CHECK_RC(trace_event_reveal_private(back, 0, "Zhang San", bad_salt, 16), TRACE_ECHAINBREAK);
+	CHECK_RC(trace_event_reveal_private(back, 0, "Zhang San", bad_salt, 15), TRACE_EINVAL);
+	trace_event_free(back);
+
+	/* Erase: the values are gone, the entry, its identity and the audit are not. */
+	CHECK_OK(trace_ledger_erase_private(l, 0, &erased));
+	CHECK(erased == 2);
+	CHECK_OK(trace_ledger_erase_private(l, 0, &erased));
+	CHECK(erased == 0);
+	CHECK_RC(trace_ledger_erase_private(l, 5, &erased), TRACE_ENOTFOUND);
+	CHECK_OK(trace_ledger_event_private(&back, l, 0));
+	CHECK(trace_event_private_count(back) == 2);
+	CHECK_OK(trace_event_private(back, 0, NULL, &value, NULL, NULL));
+	CHECK(value == NULL);
+	trace_event_free(back);
+	CHECK_OK(trace_log_leaf_hash(leaf_after, sizeof leaf_after, trace_ledger_log(l), 0));
+	CHECK(memcmp(leaf_before, leaf_after, sizeof leaf_after) == 0);
+	CHECK_OK(trace_log_audit(trace_ledger_log(l)));
+	uint64_t diff = 9;
+	CHECK_OK(trace_ledger_reindex(l, &diff));
+	CHECK(diff == 0);
+
+	/* A side-store value that does not match its commitment is corruption. */
+	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "retail_selling", 20);
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, CASE2));
+	CHECK_OK(trace_event_add_private(e, "buyer", "Wang Wu"));
+	append(l, e);
+	trace_ledger_close(l);
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	MDB_val k, v;
+	uint8_t key[10] = { 0, 0, 0, 0, 0, 0, 0, 1, 0, 0 }, forged[32];
+	mdb_env_create(&env);
+	mdb_env_set_maxdbs(env, 32);
+	mdb_env_set_mapsize(env, (size_t)1 << 30);
+	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, "private", 0, &dbi) == 0);
+	k.mv_size = sizeof key;
+	k.mv_data = key;
+	CHECK(mdb_get(txn, dbi, &k, &v) == 0 && v.mv_size == 16 + 7);
+	memcpy(forged, v.mv_data, v.mv_size);
+	memcpy(forged + 16, "Wang Liu", 8);	/* another name, the same salt */
+	v.mv_size = 16 + 8;
+	v.mv_data = forged;
+	CHECK(mdb_put(txn, dbi, &k, &v, 0) == 0);
+	CHECK(mdb_txn_commit(txn) == 0);
+	mdb_env_close(env);
+	CHECK_OK(trace_ledger_open(&l, dir, NULL));
+	CHECK_RC(trace_ledger_event_private(&back, l, 1), TRACE_ECORRUPT);
+	CHECK_MSG("commitment");
+	CHECK(back == NULL);
+	trace_ledger_close(l);
+}
+
 int main(void)
 {
 	char *base = strdup(test_tmpdir("ledger")), dir[512];
@@ -310,6 +398,8 @@ int main(void)
 	scenario(dir);
 	snprintf(dir, sizeof dir, "%s/cylinders", base);
 	interlock_and_scans(dir);
+	snprintf(dir, sizeof dir, "%s/private", base);
+	private_fields(dir);
 	test_rmrf(base);
 	free(base);
 	return test_done("ledger");
