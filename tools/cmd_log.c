@@ -240,6 +240,25 @@ static int log_add_cosignatures(int argc, char **argv)
 	return status;
 }
 
+/* trace log export DIR OUTDIR: static tlog-tiles files for the latest checkpoint. */
+static int log_export(int argc, char **argv)
+{
+	if (argc != 4)
+		return cli_usage("usage: trace log export DIR OUTDIR");
+	trace_log *log;
+	uint64_t size = 0, files = 0;
+	int status = open_log(argv[2], 1, &log);
+	if (status)
+		return status;
+	int rc = trace_log_export_tiles(log, argv[3], &size, &files);
+	trace_log_close(log);
+	if (rc)
+		return cli_fail(rc, "log export");
+	printf("exported %s at size %llu as tlog-tiles: %llu files written\n", argv[3], (unsigned long long)size,
+	       (unsigned long long)files);
+	return 0;
+}
+
 int cmd_log(int argc, char **argv)
 {
 	static const struct {
@@ -248,10 +267,10 @@ int cmd_log(int argc, char **argv)
 	} subs[] = {
 		{ "init", log_init }, { "append", log_append }, { "checkpoint", log_checkpoint },
 		{ "prove", log_prove }, { "consistency", log_consistency }, { "verify", log_verify },
-		{ "add-cosignatures", log_add_cosignatures },
+		{ "add-cosignatures", log_add_cosignatures }, { "export", log_export },
 	};
 	for (size_t i = 0; argc >= 2 && i < sizeof subs / sizeof subs[0]; i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].run(argc, argv);
-	return cli_usage("usage: trace log init|append|checkpoint|prove|consistency|verify|add-cosignatures ...");
+	return cli_usage("usage: trace log init|append|checkpoint|prove|consistency|verify|add-cosignatures|export ...");
 }

@@ -17,7 +17,7 @@ static const struct {
 } commands[] = {
 	{ "key", cmd_key, "key generate|public: Ed25519 signed-note keys" },
 	{ "note", cmd_note, "note sign|verify: C2SP signed notes" },
-	{ "log", cmd_log, "log init|append|checkpoint|prove|consistency|verify|cosign" },
+	{ "log", cmd_log, "log init|append|checkpoint|prove|consistency|verify|add-cosignatures|export" },
 	{ "proof", cmd_proof, "proof verify: check a tlog-proof offline" },
 #ifdef HAVE_CMD_CODE
 	{ "code", cmd_code, "code parse|issue: GS1, Digital Link, NMPA, MA and native codes" },

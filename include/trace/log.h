@@ -165,6 +165,24 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_sign(trace_buf *out, trace_
 TRACE_API int trace_log_checkpoint_get(trace_buf *out, trace_log *log, uint64_t size);
 
 /**
+ * @brief Writes the log as static C2SP tlog-tiles files under @p dir, for the
+ *        latest signed checkpoint (docs/FORMAT.md §3.8).
+ *
+ * Writes `tile/L/N[.p/W]` (the Merkle tree tiles), `tile/entries/N[.p/W]`
+ * (entry bundles) and `checkpoint`, which is replaced last.  Full tiles and
+ * bundles already in @p dir are kept, so a repeated export writes only what
+ * is new.  Serve the directory over HTTP(S) and any tlog-tiles client can
+ * fetch proofs and entries without libtrace.
+ * @param[out] size the checkpoint's size; may be NULL.
+ * @param[out] files files written; may be NULL.
+ * @return TRACE_OK, TRACE_ENOTFOUND (no signed checkpoint yet), TRACE_EIO,
+ *         TRACE_ECORRUPT, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API int trace_log_export_tiles(trace_log *log, const char *dir, uint64_t *size,
+                                     uint64_t *files);
+
+/**
  * @brief Stores witness cosignatures for a checkpoint the log signed.
  *
  * @p note must be a stored checkpoint's text with its log signature (which is

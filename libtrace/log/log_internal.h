@@ -110,6 +110,9 @@ struct trace_log {
 	int index_unavailable;
 };
 
+/* "tile/KIND/N[.p/W]" with N in tlog-tiles' x-prefixed groups of three digits (export.c). */
+int trace__tiles_path(char *out, size_t cap, const char *kind, uint64_t n, unsigned width);
+
 /* The committed tree size as seen by @txn. */
 int trace__log_read_size(trace__txn *txn, uint64_t *out);
 /* Root of the first @size leaves, reading tiles through @txn. */

@@ -193,3 +193,70 @@ def test_rekor_v2_proof():
     r = trace("proof", "verify", "--vkey", vkey, "--entry", VECTORS / "rekor2" / "proof.tlog-proof",
               VECTORS / "rekor2" / "proof.tlog-proof", check=False)
     assert r.returncode == 1
+
+
+def tile_path(kind, n, width=256):
+    """The tlog-tiles path of tile or bundle n, written from the C2SP text."""
+    digits = str(n)
+    digits = "0" * (-len(digits) % 3) + digits
+    groups = [digits[i:i + 3] for i in range(0, len(digits), 3)]
+    path = "tile/%s/" % kind + "/".join(["x" + g for g in groups[:-1]] + groups[-1:])
+    return path + (".p/%d" % width if width < 256 else "")
+
+
+def test_tile_path_encoding():
+    assert tile_path("0", 1234067) == "tile/0/x001/x234/067"
+    assert tile_path("entries", 273, 112) == "tile/entries/273.p/112"
+
+
+def test_export_is_tlog_tiles(tmp_path):
+    """The size-70,000 example of C2SP tlog-tiles, checked file by file."""
+    key = tmp_path / "k"
+    vkey = trace("key", "generate", "--name", "example.com/tiles", "--out", key).stdout.decode().strip()
+    log = tmp_path / "L"
+    trace("log", "init", log, "--origin", "example.com/tiles", "--key", key, "--raw")
+    data = [b"e%d" % i * (1 + i % 3) for i in range(70000)]
+    d = tmp_path / "entries"
+    d.mkdir()
+    for start in range(0, len(data), 2000):
+        files = []
+        for i in range(start, min(start + 2000, len(data))):
+            f = d / str(i)
+            f.write_bytes(data[i])
+            files.append(f)
+        trace("log", "append", log, *files)
+    out = tmp_path / "out"
+    r = trace("log", "export", log, out, check=False)
+    assert r.returncode != 0 and b"no signed checkpoint" in r.stderr
+    note = trace("log", "checkpoint", log, "--key", key).stdout
+    trace("log", "export", log, out)
+
+    leaves = [leaf_hash(e) for e in data]
+    files = sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file())
+    want = ["checkpoint"]
+    want += [tile_path("0", n) for n in range(273)] + [tile_path("0", 273, 112)]
+    want += [tile_path("1", 0), tile_path("1", 1, 17), tile_path("2", 0, 1)]
+    want += [tile_path("entries", n) for n in range(273)] + [tile_path("entries", 273, 112)]
+    assert files == sorted(want)
+
+    assert (out / "checkpoint").read_bytes() == note
+    origin, size, root = verify_note(note, vkey).decode().splitlines()
+    assert size == "70000" and base64.b64decode(root) == mth(leaves)
+    for n in range(274):
+        w = 256 if n < 273 else 112
+        tile = (out / tile_path("0", n, w)).read_bytes()
+        assert tile == b"".join(leaves[n * 256:n * 256 + w])
+        bundle = (out / tile_path("entries", n, w)).read_bytes()
+        got, pos = [], 0
+        while pos < len(bundle):
+            length = int.from_bytes(bundle[pos:pos + 2], "big")
+            got.append(bundle[pos + 2:pos + 2 + length])
+            pos += 2 + length
+        assert got == data[n * 256:n * 256 + w]
+    level1 = [mth(leaves[i * 256:(i + 1) * 256]) for i in range(273)]
+    assert (out / tile_path("1", 0)).read_bytes() == b"".join(level1[:256])
+    assert (out / tile_path("1", 1, 17)).read_bytes() == b"".join(level1[256:273])
+    assert (out / tile_path("2", 0, 1)).read_bytes() == mth(leaves[:65536])
+    # A second export rewrites only the partial tiles and the checkpoint.
+    r = trace("log", "export", log, out)
+    assert b"5 files written" in r.stdout
