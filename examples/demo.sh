@@ -56,6 +56,10 @@ printf 'shipment SH-88: 40 cases of YG-2026-1123 to Shop 17\n' > shipment.txt
 step "Full audit: every leaf, tile and checkpoint recomputed and checked"
 "$trace" log verify ledger
 
+step "Published as static C2SP tlog-tiles files, for any transparency-log client"
+"$trace" log export ledger public
+(cd public && find . -type f | sort)
+
 mkdir food && cd food
 "$here/food_story.sh" "$trace"
 
