@@ -31,8 +31,8 @@ int trace__qr_check_text(const char *text, size_t max, size_t *len_out);
 
 /*
  * gs1.c: turns an element string (bracketed, or already in FNC1 form) into
- * its FNC1 form, GS (0x1D) between elements that need a separator.
- * Caller frees *out with trace__free.
+ * its FNC1 form, GS (0x1D) between elements that need a separator, after the
+ * code module has validated it.  Caller frees *out with trace__free.
  */
 int trace__gs1_fnc1_form(char **out, size_t *len_out, const char *text);
 

@@ -54,9 +54,12 @@ static void test_errors(void)
 	CHECK_RC(trace_qr_new(&qr, "(01)123", o), TRACE_EINVAL);
 	CHECK_MSG("(01)");
 	CHECK_RC(trace_qr_new(&qr, "(01)09506000134352(10)", o), TRACE_EINVAL);
-	CHECK_MSG("(10) has no data");
+	CHECK_MSG("AI (10)");
 	CHECK_RC(trace_qr_new(&qr, "(1)2", o), TRACE_EINVAL);
-	CHECK_MSG("byte 0");
+	CHECK_MSG("position 0");
+	/* The code module validates what a GS1 symbol carries: a wrong check digit is refused. */
+	CHECK_RC(trace_qr_new(&qr, "(01)09506000134353", o), TRACE_EINVAL);
+	CHECK_MSG("check digit");
 	CHECK_RC(trace_qr_new_datamatrix(&qr, "(01)0950600013435", o), TRACE_EINVAL);
 	CHECK_OK(trace_qr_opts_set_mode(o, TRACE_QR_MODE_ALNUM));
 	CHECK_RC(trace_qr_new_datamatrix(&qr, "ABC", o), TRACE_EINVAL);
@@ -106,14 +109,17 @@ static void test_gs1_form(void)
 	CHECK_OK(trace__gs1_fnc1_form(&s, &n, "(01)09506000134352(17)201225(10)ABC123(21)XYZ"));
 	CHECK(strcmp(s, "01095060001343521720122510ABC123\x1d" "21XYZ") == 0 && n == strlen(s));
 	trace__free(s);
-	CHECK_OK(trace__gs1_fnc1_form(&s, &n, "(3103)000500(10)A(11)250101"));
-	CHECK(strcmp(s, "310300050010A\x1d" "11250101") == 0);
+	CHECK_OK(trace__gs1_fnc1_form(&s, &n, "(01)09506000134352(3103)000500(10)A(11)250101"));
+	CHECK(strcmp(s, "0109506000134352310300050010A\x1d" "11250101") == 0);
 	trace__free(s);
+	/* AI (3103) needs a GTIN (GS1 association rules). */
+	CHECK_RC(trace__gs1_fnc1_form(&s, &n, "(3103)000500"), TRACE_EINVAL);
+	CHECK_MSG("(01)");
 	CHECK_OK(trace__gs1_fnc1_form(&s, &n, "\x1d" "0109506000134352"));
 	CHECK(strcmp(s, "0109506000134352") == 0);
 	trace__free(s);
 	CHECK_RC(trace__gs1_fnc1_form(&s, &n, "(310)000500"), TRACE_EINVAL);
-	CHECK_MSG("(310) must be 4 digits");
+	CHECK_MSG("(310)");
 	CHECK_RC(trace__gs1_fnc1_form(&s, &n, "(10)A B"), TRACE_EINVAL);
 	CHECK_RC(trace__gs1_fnc1_form(&s, &n, "01\x1d\x1d" "10A"), TRACE_EINVAL);
 	CHECK_RC(trace__gs1_fnc1_form(&s, &n, "(01)09506000134352x"), TRACE_EINVAL);
