@@ -2,7 +2,15 @@
  * query/iter: query iterators.  Each holds one read transaction (a
  * consistent snapshot) and a few cursors; results are produced one at a
  * time, so memory does not grow with the ledger.
+ *
+ * A history merges the code's own events with those of each container it
+ * was in, over the stay.  The stays (48 bytes each) are listed up front and
+ * sorted by their start; only the stays that have begun and not ended (the
+ * code's own, and the chain of containers it is in at that point) hold a
+ * cursor, so a gas cylinder with thousands of delivery trips costs a few
+ * cursors, not thousands.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "trace/error.h"
@@ -12,7 +20,8 @@
 #include "../error_internal.h"
 #include "../util/alloc.h"
 
-#define MAX_INTERVALS 64
+#define MAX_NESTING 16		/* containers inside containers */
+#define MAX_STAYS 10000000	/* a runaway guard, far beyond any real history */
 
 enum { Q_HISTORY, Q_WALK, Q_TIME, Q_FIELD };
 
@@ -21,7 +30,8 @@ typedef struct interval {
 	uint64_t id, from, to, next;
 	uint64_t peeked;	/* its next event, valid while has_peek */
 	int done, has_peek;
-	trace__cursor *cur;	/* on code_events, standing on its last event once used */
+	int own;		/* the code's own events, not a container's */
+	trace__cursor *cur;	/* on code_events while active, standing on its last event */
 } interval;
 
 struct trace_query {
@@ -31,9 +41,10 @@ struct trace_query {
 	uint64_t event;
 	unsigned depth;
 	char *code;
-	/* history */
-	interval iv[MAX_INTERVALS];
-	size_t niv;
+	/* history: stays sorted by start; active ones are listed in act[] */
+	interval *iv;
+	size_t niv, cap_iv, next_iv;
+	size_t act[2 * (MAX_NESTING + 1) + 2], nact;
 	uint64_t last_emitted;
 	/* walks */
 	trace__walk *walk;
@@ -56,6 +67,7 @@ void trace_query_free(trace_query *q)
 	trace__walk_free(q->walk);
 	for (size_t i = 0; i < q->niv; i++)
 		trace__cursor_close(q->iv[i].cur);
+	trace__free(q->iv);
 	trace__cursor_close(q->names);
 	trace__cursor_close(q->cur);
 	trace__txn_abort(q->txn);
@@ -82,6 +94,22 @@ static int query_new(trace_query **out, trace_ledger *l, int kind)
 	return TRACE_OK;
 }
 
+static int add_interval(trace_query *q, interval iv)
+{
+	if (q->niv == q->cap_iv) {
+		if (q->niv == MAX_STAYS)
+			return trace__fail(TRACE_ELIMIT, "history spans more than %d container stays", MAX_STAYS);
+		size_t cap = q->cap_iv ? 2 * q->cap_iv : 8;
+		interval *v = trace__realloc(q->iv, cap * sizeof *v);
+		if (v == NULL)
+			return trace__oom();
+		q->iv = v;
+		q->cap_iv = cap;
+	}
+	q->iv[q->niv++] = iv;
+	return TRACE_OK;
+}
+
 /* Adds the containers @id was in during [from, to), recursively. */
 static int add_containers(trace_query *q, uint64_t id, uint64_t from, uint64_t to, unsigned depth)
 {
@@ -101,16 +129,24 @@ static int add_containers(trace_query *q, uint64_t id, uint64_t from, uint64_t t
 		uint64_t lo = packed > from ? packed : from, hi = unpacked < to ? unpacked : to;
 		if (lo >= hi)
 			continue;
-		if (q->niv == MAX_INTERVALS || depth > 16) {
-			rc = trace__fail(TRACE_ELIMIT, "history spans more than %d container stays", MAX_INTERVALS);
+		if (depth >= MAX_NESTING) {
+			rc = trace__fail(TRACE_ELIMIT, "containers nested more than %d deep", MAX_NESTING);
 			break;
 		}
-		q->iv[q->niv++] = (interval){ parent, lo, hi, lo, 0, 0, 0, NULL };
-		if ((rc = add_containers(q, parent, lo, hi, depth + 1)))
+		if ((rc = add_interval(q, (interval){ parent, lo, hi, lo, 0, 0, 0, 0, NULL })) ||
+		    (rc = add_containers(q, parent, lo, hi, depth + 1)))
 			break;
 	}
 	trace__cursor_close(c);
 	return rc == TRACE_ENOTFOUND ? TRACE_OK : rc;
+}
+
+static int by_start(const void *a, const void *b)
+{
+	const interval *x = a, *y = b;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	return y->own - x->own;	/* the code's own stretch first */
 }
 
 int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
@@ -123,15 +159,19 @@ int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
 	q->last_emitted = NO_EVENT;
 	if (code == NULL)
 		rc = trace__fail(TRACE_EINVAL, "history: no code given");
-	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK) {
-		q->iv[q->niv++] = (interval){ id, 0, NO_EVENT, 0, 0, 0, 0, NULL };
+	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK &&
+	    (rc = add_interval(q, (interval){ id, 0, NO_EVENT, 0, 0, 0, 0, 1, NULL })) == TRACE_OK)
 		rc = add_containers(q, id, 0, NO_EVENT, 0);
-	}
 	if (rc) {
 		trace_query_free(q);
 		*out = NULL;
+		return rc;
 	}
-	return rc;
+	/* A code's stays follow one another (a move between containers overlaps
+	 * them by the one moving event), and so do each container's, so at any
+	 * event at most two chains of MAX_NESTING containers are active. */
+	qsort(q->iv, q->niv, sizeof *q->iv, by_start);
+	return TRACE_OK;
 }
 
 /* The next event of one interval at or after iv->next, or NO_EVENT.  An
@@ -157,15 +197,13 @@ static int interval_peek(trace_query *q, interval *iv, uint64_t *idx)
 		trace__key2(start, iv->id, iv->next);
 		rc = trace__cursor_get(iv->cur, TRACE__CUR_SEEK, &k, &v);
 	}
-	if (rc == TRACE_ENOTFOUND || (rc == TRACE_OK && (k.size != 16 || trace__be64_get(k.data) != iv->id))) {
-		iv->done = 1;
-		return TRACE_OK;
-	}
-	if (rc)
+	uint64_t e = NO_EVENT;
+	if (rc == TRACE_OK && k.size == 16 && trace__be64_get(k.data) == iv->id)
+		e = trace__be64_get((const uint8_t *)k.data + 8);
+	else if (rc != TRACE_OK && rc != TRACE_ENOTFOUND)
 		return rc;
-	uint64_t e = trace__be64_get((const uint8_t *)k.data + 8);
-	if (e >= iv->to) {
-		iv->done = 1;
+	if (e == NO_EVENT || e >= iv->to) {
+		iv->done = 1;	/* its cursor is released when it leaves the active set */
 		return TRACE_OK;
 	}
 	*idx = iv->peeked = e;
@@ -178,15 +216,32 @@ static int history_next(trace_query *q)
 	for (;;) {
 		uint64_t best = NO_EVENT;
 		size_t which = 0;
-		for (size_t i = 0; i < q->niv; i++) {
+		/* Drop finished stays; find the earliest pending event among the active ones. */
+		for (size_t a = 0; a < q->nact;) {
+			interval *iv = &q->iv[q->act[a]];
 			uint64_t e;
-			int rc = interval_peek(q, &q->iv[i], &e);
+			int rc = interval_peek(q, iv, &e);
 			if (rc)
 				return rc;
+			if (iv->done) {
+				trace__cursor_close(iv->cur);
+				iv->cur = NULL;
+				q->act[a] = q->act[--q->nact];
+				continue;
+			}
 			if (e < best) {
 				best = e;
-				which = i;
+				which = q->act[a];
 			}
+			a++;
+		}
+		/* A stay that starts before that event may hold an earlier one. */
+		if (q->next_iv < q->niv && q->iv[q->next_iv].from < best) {
+			if (q->nact == sizeof q->act / sizeof q->act[0])
+				return trace__fail(TRACE_ELIMIT, "history: more than %zu container stays open at once",
+				                   sizeof q->act / sizeof q->act[0]);
+			q->act[q->nact++] = q->next_iv++;
+			continue;
 		}
 		if (best == NO_EVENT)
 			return TRACE_ENOTFOUND;
@@ -197,7 +252,7 @@ static int history_next(trace_query *q)
 			continue;
 		q->last_emitted = best;
 		q->event = best;
-		q->depth = which == 0 ? 0 : 1;
+		q->depth = q->iv[which].own ? 0 : 1;
 		return TRACE_OK;
 	}
 }

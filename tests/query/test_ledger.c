@@ -291,6 +291,40 @@ static void interlock_and_scans(const char *dir)
 	CHECK(scans == 3 && first == t0 + 100 * 60000);
 	status_of(l, cyl, &flags);
 	CHECK(flags & TRACE_FLAG_MANY_SCANS);
+	/* A cylinder's life is many trips: each a truck it is loaded on, the
+	 * truck's own departure, an unloading.  Its history shows every trip,
+	 * the truck's departures included, however many there are. */
+	const int trips = 150;
+	for (int i = 0; i < trips; i++) {
+		char truck[64];
+		snprintf(truck, sizeof truck, "urn:epc:id:giai:9506000.TRUCK%d", i % 7);
+		e = ev(TRACE_EVENT_AGGREGATION, TRACE_ACTION_ADD, "loading", 200 + 3 * i);
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_PARENT, truck));
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));
+		append(l, e);
+		e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "departing", 201 + 3 * i);
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, truck));
+		append(l, e);
+		e = ev(TRACE_EVENT_AGGREGATION, TRACE_ACTION_DELETE, "unloading", 202 + 3 * i);
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_PARENT, truck));
+		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));
+		append(l, e);
+	}
+	trace_query *q;
+	int rc, n = 0, via = 0;
+	uint64_t last = 0;
+	CHECK_OK(trace_query_history(&q, l, cyl));
+	while ((rc = trace_query_next(q)) == TRACE_OK) {
+		CHECK(n == 0 || trace_query_event_index(q) > last);
+		last = trace_query_event_index(q);
+		via += trace_query_depth(q) == 1;
+		n++;
+	}
+	CHECK(rc == TRACE_ENOTFOUND);
+	trace_query_free(q);
+	/* commissioning, filling, 3 scans, then 3 events a trip; only departures come via the truck */
+	CHECK(n == 5 + 3 * trips && via == trips);
+
 	/* A raw log is not a ledger. */
 	trace_ledger_close(l);
 	trace_ledger *x;
