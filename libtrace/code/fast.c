@@ -50,7 +50,8 @@ int trace__code_is_canonical_key(const char *s)
 	if (*s == '\0')
 		return 1;	/* a trade item class */
 	/* A serial (the instance) or, without one, a lot (the batch). */
-	if (s[0] != '/' || s[3] != '/' || !((s[1] == '2' && s[2] == '1') || (s[1] == '1' && s[2] == '0')))
+	/* Left to right, so that a string ending early stops at its NUL. */
+	if (s[0] != '/' || !((s[1] == '2' && s[2] == '1') || (s[1] == '1' && s[2] == '0')) || s[3] != '/')
 		return 0;
 	size_t n = plain_value(s + 4);
 	return n > 0 && s[4 + n] == '\0';

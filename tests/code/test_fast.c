@@ -89,6 +89,13 @@ int main(void)
 	CHECK(!trace__code_is_canonical_key("https://id.gs1.org/01/09506000134353/21/X"));	/* check digit */
 	CHECK(!trace__code_is_canonical_key("https://id.gs1.org/01/09506000134352/21/A%2BB"));	/* escaped: parse */
 	CHECK(!trace__code_is_canonical_key("https://id.gs1.org/01/09506000134352/21/.."));
+	/* Cut short after each character: never read past the end (ASan checks this). */
+	const char *full = "https://id.gs1.org/01/09506000134352/21/AB";
+	for (size_t n = 0; n <= strlen(full); n++) {
+		char *cut = strndup(full, n);
+		CHECK(trace__code_is_canonical_key(cut) == (n == 36 || n >= 41));	/* GTIN; serial "A", "AB" */
+		free(cut);
+	}
 	fprintf(stderr, "fast path took %u of %u generated codes\n", fast, total);
 	return test_done("code-fast");
 }
