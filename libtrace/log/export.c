@@ -6,11 +6,15 @@
  * the latest signed checkpoint: full tiles and bundles already present are
  * left alone (they never change), partial ones are rewritten, and the
  * checkpoint file is replaced last, so a reader never sees a checkpoint
- * whose tiles are missing.  Every file is written to a temporary name and
- * renamed into place.
+ * whose tiles are missing.  Every file is written to a temporary name of its
+ * own (mkstemp) and renamed into place; before the checkpoint moves, one
+ * syncfs() makes every tile, bundle and directory durable, so that holds
+ * after a power loss too.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -67,8 +71,21 @@ typedef struct exporter {
 	uint64_t written;
 } exporter;
 
-/* ROOT/@rel: with @immutable, an existing file of @len bytes is kept as it is. */
-static int put_file(exporter *x, const char *rel, const void *data, size_t len, int immutable)
+/* fsync() of the export directory, or with @whole_fs syncfs() of its file system. */
+static int sync_root(exporter *x, int whole_fs)
+{
+	x->path[x->root_len] = '\0';
+	int fd = open(x->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int bad = fd < 0 || (whole_fs ? syncfs(fd) : fsync(fd)) != 0;
+	int e = errno;
+	if (fd >= 0)
+		close(fd);
+	return bad ? trace__fail_sys(TRACE_EIO, e, "cannot sync %s: %s", x->path, strerror(e)) : TRACE_OK;
+}
+
+/* ROOT/@rel: with @immutable, an existing file of @len bytes is kept as it is;
+ * with @durable, the file is synced before it is renamed into place. */
+static int put_file(exporter *x, const char *rel, const void *data, size_t len, int immutable, int durable)
 {
 	struct stat st;
 	if ((size_t)snprintf(x->path + x->root_len, sizeof x->path - x->root_len, "/%s", rel) >=
@@ -80,14 +97,23 @@ static int put_file(exporter *x, const char *rel, const void *data, size_t len, 
 	if (rc)
 		return rc;
 	char tmp[4200];
-	snprintf(tmp, sizeof tmp, "%s.tmp", x->path);
-	FILE *f = fopen(tmp, "wb");
-	if (f == NULL)
-		return trace__fail_sys(TRACE_EIO, errno, "cannot create %s: %s", tmp, strerror(errno));
-	int bad = fwrite(data, 1, len, f) != len;
-	bad |= fclose(f) != 0;
+	snprintf(tmp, sizeof tmp, "%s.XXXXXX", x->path);
+	int fd = mkstemp(tmp);
+	if (fd < 0)
+		return trace__fail_sys(TRACE_EIO, errno, "cannot create a file beside %s: %s", x->path, strerror(errno));
+	int bad = 0;
+	for (size_t off = 0; !bad && off < len;) {
+		ssize_t w = write(fd, (const uint8_t *)data + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		bad = w <= 0;
+		off += w > 0 ? (size_t)w : 0;
+	}
+	bad |= fchmod(fd, 0644) != 0 || (durable && fsync(fd) != 0);
+	int e = errno;
+	bad |= close(fd) != 0;
 	if (bad || rename(tmp, x->path) != 0) {
-		int e = errno;
+		e = bad ? e : errno;
 		unlink(tmp);
 		return trace__fail_sys(TRACE_EIO, e, "cannot write %s: %s", x->path, strerror(e));
 	}
@@ -114,7 +140,7 @@ static int export_tiles(exporter *x, uint64_t size)
 				rc = trace__fail(TRACE_ECORRUPT, "tile %u/%llu is missing or short", level, (unsigned long long)n);
 			snprintf(lv, sizeof lv, "%u", level);
 			if (rc || (rc = trace__tiles_path(rel, sizeof rel, lv, n, w)) ||
-			    (rc = put_file(x, rel, v.data, w * hs, w == TILE_WIDTH)))
+			    (rc = put_file(x, rel, v.data, w * hs, w == TILE_WIDTH, 0)))
 				return rc;
 		}
 	}
@@ -133,11 +159,8 @@ static int export_entries(exporter *x, uint64_t size)
 		char rel[128];
 		if ((rc = trace__tiles_path(rel, sizeof rel, "entries", n, w)))
 			break;
-		/* A full bundle never changes: keep one already exported. */
-		struct stat st;
-		snprintf(x->path + x->root_len, sizeof x->path - x->root_len, "/%s", rel);
-		if (w == TILE_WIDTH && stat(x->path, &st) == 0)
-			continue;
+		/* The bundle is built in memory (a full one is ~256 entries) and put_file
+		 * keeps an exported full bundle of the same length as it is. */
 		trace__sbuf b = TRACE__SBUF_INIT;
 		uint8_t key[8];
 		trace__be64_put(key, n * TILE_WIDTH);
@@ -158,7 +181,7 @@ static int export_entries(exporter *x, uint64_t size)
 		if (rc == TRACE_ENOTFOUND)
 			rc = trace__fail(TRACE_ECORRUPT, "the log ends before entry %llu", (unsigned long long)size);
 		if (rc == TRACE_OK)
-			rc = b.oom ? trace__oom() : put_file(x, rel, b.p, b.len, w == TILE_WIDTH);
+			rc = b.oom ? trace__oom() : put_file(x, rel, b.p, b.len, w == TILE_WIDTH, 0);
 		trace__sbuf_free(&b);
 	}
 	trace__cursor_close(c);
@@ -196,8 +219,10 @@ int trace_log_export_tiles(trace_log *log, const char *dir, uint64_t *size_out, 
 	}
 	uint64_t size = cp ? trace_checkpoint_size(cp) : 0;
 	if (rc == TRACE_OK && (rc = trace__txn_begin(&x.txn, log->store, 0)) == TRACE_OK) {
-		if ((rc = export_tiles(&x, size)) == TRACE_OK && (rc = export_entries(&x, size)) == TRACE_OK)
-			rc = put_file(&x, "checkpoint", note.ptr, note.size, 0);
+		if ((rc = export_tiles(&x, size)) == TRACE_OK && (rc = export_entries(&x, size)) == TRACE_OK &&
+		    (rc = sync_root(&x, 1)) == TRACE_OK &&
+		    (rc = put_file(&x, "checkpoint", note.ptr, note.size, 0, 1)) == TRACE_OK)
+			rc = sync_root(&x, 0);
 		trace__txn_abort(x.txn);
 	}
 	if (rc == TRACE_OK && size_out)

@@ -257,6 +257,15 @@ def test_export_is_tlog_tiles(tmp_path):
     assert (out / tile_path("1", 0)).read_bytes() == b"".join(level1[:256])
     assert (out / tile_path("1", 1, 17)).read_bytes() == b"".join(level1[256:273])
     assert (out / tile_path("2", 0, 1)).read_bytes() == mth(leaves[:65536])
-    # A second export rewrites only the partial tiles and the checkpoint.
+    # A second export rewrites only the partial tiles and the checkpoint,
+    # and repairs full files a crash left short.
     r = trace("log", "export", log, out)
     assert b"5 files written" in r.stdout
+    for rel in (tile_path("0", 7), tile_path("entries", 7)):
+        with open(out / rel, "r+b") as f:
+            f.truncate(100)
+    r = trace("log", "export", log, out)
+    assert b"7 files written" in r.stdout
+    assert (out / tile_path("0", 7)).read_bytes() == b"".join(leaves[7 * 256:8 * 256])
+    assert len((out / tile_path("entries", 7)).read_bytes()) == sum(2 + len(e) for e in data[7 * 256:8 * 256])
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(want)  # no temp files left
