@@ -131,13 +131,25 @@ static int cmd_parse(int argc, char **argv)
 	return 0;
 }
 
+/* Codes recorded per ledger transaction: a bounded event and a bounded buffer. */
+#define ISSUE_CHUNK 20000
+
 typedef struct out_ctx {
 	FILE *f;
 	int csv;
 	int gs1;
 	const char *gtin, *lot, *prefix;
-	trace_event *ev;	/* the issuance event being built, when recording in a ledger */
-	int ev_rc;
+	/* Recording in a ledger: each chunk of codes is appended as events first,
+	 * and only then written out, so no code leaves unrecorded. */
+	trace_ledger *l;
+	int commission, tz;
+	int64_t when;
+	trace_event *ev;	/* the chunk's issuance event */
+	FILE *pending;		/* the chunk's output lines */
+	char *pending_buf;
+	size_t pending_len, in_chunk, events;
+	uint64_t first;
+	int rc;			/* a libtrace failure inside the callback */
 } out_ctx;
 
 /* CSV field per RFC 4180: quoted when it holds a comma, quote or line break. */
@@ -156,41 +168,21 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-static int emit(const char *code, const char *serial, uint64_t seq, void *payload)
-{
-	out_ctx *o = payload;
-	if (!o->csv) {
-		fputs(code, o->f);
-		fputc('\n', o->f);
-	} else if (o->gs1) {
-		fprintf(o->f, "%" PRIu64 ",%s,", seq, o->gtin);
-		csv_field(o->f, o->lot);
-		fprintf(o->f, ",%s,", serial);
-		csv_field(o->f, code);
-		fputc('\n', o->f);
-	} else {
-		fprintf(o->f, "%" PRIu64 ",%s,%s\n", seq, serial, code);
-	}
-	if (o->ev && (o->ev_rc = trace_event_add_code(o->ev, TRACE_ROLE_ITEM, code)) != TRACE_OK)
-		return -1;
-	return ferror(o->f) ? -1 : 0;
-}
-
 /*
  * Issuance as ledger events (CBV bizStep "encoding", disposition "encoded";
- * with --commission, "commissioning" and "active"): one ObjectEvent ADD of
- * every issued code, split into as many entries as it needs, all appended in
- * one transaction.
+ * with --commission, "commissioning" and "active"): an ObjectEvent ADD of
+ * each chunk of issued codes, split into as many entries as it needs and
+ * appended in one transaction.
  */
-static int issuance_event(trace_event **out, int commission, const char *lot, int64_t when, int tz)
+static int issuance_event(trace_event **out, const out_ctx *o)
 {
 	trace_event *ev;
 	int rc = trace_event_new(&ev, TRACE_EVENT_OBJECT);
-	if (rc == TRACE_OK && (rc = trace_event_set_time(ev, when, tz)) == TRACE_OK &&
+	if (rc == TRACE_OK && (rc = trace_event_set_time(ev, o->when, o->tz)) == TRACE_OK &&
 	    (rc = trace_event_set_action(ev, TRACE_ACTION_ADD)) == TRACE_OK &&
-	    (rc = trace_event_set_biz_step(ev, commission ? "commissioning" : "encoding")) == TRACE_OK &&
-	    (rc = trace_event_set_disposition(ev, commission ? "active" : "encoded")) == TRACE_OK && lot)
-		rc = trace_event_set_lot(ev, lot, INT64_MIN, INT64_MIN);
+	    (rc = trace_event_set_biz_step(ev, o->commission ? "commissioning" : "encoding")) == TRACE_OK &&
+	    (rc = trace_event_set_disposition(ev, o->commission ? "active" : "encoded")) == TRACE_OK && o->lot)
+		rc = trace_event_set_lot(ev, o->lot, INT64_MIN, INT64_MIN);
 	if (rc) {
 		trace_event_free(ev);
 		ev = NULL;
@@ -199,15 +191,88 @@ static int issuance_event(trace_event **out, int commission, const char *lot, in
 	return rc;
 }
 
-static int record_issuance(trace_ledger *l, const trace_event *ev, uint64_t *first, size_t *nparts)
+/* Records the chunk's codes in the ledger, then writes their lines out. */
+static int flush_chunk(out_ctx *o)
 {
-	cli_events p = { NULL, 0, 0 };
-	int rc = trace_event_split(ev, 0, cli_events_keep, &p);
+	if (o->in_chunk == 0)
+		return 0;
+	cli_events parts = { NULL, 0, 0 };
+	uint64_t first = 0;
+	int rc = trace_event_split(o->ev, 0, cli_events_keep, &parts);
 	if (rc == TRACE_OK)
-		rc = trace_ledger_append(l, first, p.v, p.n, INT64_MIN);
-	*nparts = p.n;
-	cli_events_free(&p);
-	return rc;
+		rc = trace_ledger_append(o->l, &first, parts.v, parts.n, INT64_MIN);
+	if (rc == TRACE_OK && o->events == 0)
+		o->first = first;
+	if (rc == TRACE_OK)
+		o->events += parts.n;
+	cli_events_free(&parts);
+	trace_event_free(o->ev);
+	o->ev = NULL;
+	if (rc == TRACE_OK)
+		rc = issuance_event(&o->ev, o);
+	if (rc) {
+		o->rc = rc;
+		return -1;
+	}
+	/* The chunk is recorded: now its lines go out, and a fresh buffer starts. */
+	int bad = fclose(o->pending) != 0;
+	o->pending = NULL;
+	bad |= fwrite(o->pending_buf, 1, o->pending_len, o->f) != o->pending_len;
+	free(o->pending_buf);
+	o->pending_buf = NULL;
+	o->in_chunk = 0;
+	if (!bad && (o->pending = open_memstream(&o->pending_buf, &o->pending_len)) == NULL)
+		bad = 1;
+	return bad || ferror(o->f) ? -1 : 0;
+}
+
+static int emit(const char *code, const char *serial, uint64_t seq, void *payload)
+{
+	out_ctx *o = payload;
+	FILE *f = o->l ? o->pending : o->f;
+	if (!o->csv) {
+		fputs(code, f);
+		fputc('\n', f);
+	} else if (o->gs1) {
+		fprintf(f, "%" PRIu64 ",%s,", seq, o->gtin);
+		csv_field(f, o->lot);
+		fprintf(f, ",%s,", serial);
+		csv_field(f, code);
+		fputc('\n', f);
+	} else {
+		fprintf(f, "%" PRIu64 ",%s,%s\n", seq, serial, code);
+	}
+	if (o->l) {
+		if ((o->rc = trace_event_add_code(o->ev, TRACE_ROLE_ITEM, code)) != TRACE_OK)
+			return -1;
+		if (++o->in_chunk == ISSUE_CHUNK)
+			return flush_chunk(o);
+	}
+	return ferror(f) ? -1 : 0;
+}
+
+/* DIR holds an event ledger (opened into *l), or not (*l = NULL); 0 or an exit status. */
+static int open_issue_ledger(const char *dir, trace_ledger **l)
+{
+	*l = NULL;
+	int rc = trace_ledger_open(l, dir, NULL);
+	if (rc == TRACE_OK || rc == TRACE_ENOTFOUND)
+		return 0;
+	if (rc == TRACE_EINVAL) {
+		/* A raw log keeps issuer state like any directory; it just records no events. */
+		trace_log *log;
+		trace_log_opts *o;
+		int raw = 0;
+		if (trace_log_opts_new(&o) == TRACE_OK && trace_log_opts_set_readonly(o, 1) == TRACE_OK &&
+		    trace_log_open(&log, dir, o) == TRACE_OK) {
+			raw = trace_log_kind(log) == TRACE_LOG_RAW;
+			trace_log_close(log);
+		}
+		trace_log_opts_free(o);
+		if (raw)
+			return 0;
+	}
+	return cli_fail(rc, dir);
 }
 
 static int ends_with(const char *s, const char *suffix)
@@ -264,59 +329,58 @@ static int cmd_issue(int argc, char **argv)
 	if ((commission || when != INT64_MIN) && ledger == NULL)
 		return cli_usage("code issue: --commission and --time are for the events recorded in the ledger of --ledger");
 
-	/* An event ledger in DIR records the issuance; a plain directory keeps only the issuer state. */
-	trace_ledger *l = NULL;
-	trace_event *ev = NULL;
-	int rc = ledger ? trace_ledger_open(&l, ledger, NULL) : TRACE_ENOTFOUND;
-	if (rc == TRACE_OK)
-		rc = issuance_event(&ev, commission, lot, when == INT64_MIN ? cli_now_ms() : when, tz);
-	else if (rc == TRACE_ENOTFOUND && !commission)
-		rc = TRACE_OK;
-	if (rc) {
-		trace_ledger_close(l);
-		return cli_fail(rc, ledger);
+	/* An event ledger in DIR records the issuance; any other directory keeps only the issuer state. */
+	out_ctx o = { NULL, csv, gtin != NULL, gtin, lot, prefix, NULL, commission, tz,
+	              when == INT64_MIN ? cli_now_ms() : when, NULL, NULL, NULL, 0, 0, 0, 0, TRACE_OK };
+	int status = ledger ? open_issue_ledger(ledger, &o.l) : 0;
+	if (status)
+		return status;
+	if (commission && o.l == NULL) {
+		trace_ledger_close(o.l);
+		return cli_usage("code issue: --commission: %s holds no event ledger", ledger);
 	}
-	if (ledger && l == NULL)
+	if (ledger && o.l == NULL)
 		fprintf(stderr, "trace: code issue: %s holds no event ledger: issuance is not recorded as events\n", ledger);
+	int rc = TRACE_OK;
+	if (o.l && ((rc = issuance_event(&o.ev, &o)) ||
+	            (o.pending = open_memstream(&o.pending_buf, &o.pending_len)) == NULL)) {
+		trace_event_free(o.ev);
+		trace_ledger_close(o.l);
+		return rc ? cli_fail(rc, "code issue") : cli_usage("code issue: out of memory");
+	}
 
-	trace_issuer *is;
-	if ((rc = trace_issuer_open(&is, ledger, site))) {
-		trace_event_free(ev);
-		trace_ledger_close(l);
-		return cli_fail(rc, "code issue");
+	trace_issuer *is = NULL;
+	if ((rc = trace_issuer_open(&is, ledger, site)) == TRACE_OK &&
+	    (o.f = out ? fopen(out, "w") : stdout) == NULL)
+		status = cli_usage("code issue: cannot create %s", out);
+	if (rc == TRACE_OK && status == 0) {
+		if (csv)
+			fputs(gtin ? "seq,gtin,lot,serial,digital_link\n" : "seq,serial,code\n", o.f);
+		rc = gtin ? trace_issuer_issue_gs1(is, gtin, lot, count, emit, &o)
+		          : trace_issuer_issue_native(is, prefix, count, emit, &o);
+		if (rc == TRACE_OK && o.l && flush_chunk(&o) != 0)
+			rc = o.rc ? o.rc : TRACE_EUSER;
+		if (rc == TRACE_EUSER && o.rc)
+			rc = o.rc;	/* the ledger or the event builder failed: its message stands */
+		int werr = fflush(o.f) != 0 || ferror(o.f);
+		if (out && fclose(o.f) != 0)
+			werr = 1;
+		if (rc == TRACE_OK && werr)
+			status = cli_usage("code issue: cannot write %s", out ? out : "standard output");
 	}
-	FILE *f = out ? fopen(out, "w") : stdout;
-	if (f == NULL) {
-		trace_issuer_free(is);
-		trace_event_free(ev);
-		trace_ledger_close(l);
-		return cli_usage("code issue: cannot create %s", out);
-	}
-	out_ctx o = { f, csv, gtin != NULL, gtin, lot, prefix, ev, TRACE_OK };
-	if (csv)
-		fputs(gtin ? "seq,gtin,lot,serial,digital_link\n" : "seq,serial,code\n", f);
-	rc = gtin ? trace_issuer_issue_gs1(is, gtin, lot, count, emit, &o)
-	          : trace_issuer_issue_native(is, prefix, count, emit, &o);
 	trace_issuer_free(is);
-	if (rc == TRACE_EUSER && o.ev_rc)
-		rc = o.ev_rc;	/* the event builder refused a code: its message stands */
-	int werr = fflush(f) != 0 || ferror(f);
-	if (out && fclose(f) != 0)
-		werr = 1;
-	uint64_t first = 0;
-	size_t nparts = 0;
-	if (rc == TRACE_OK && werr == 0 && l)
-		rc = record_issuance(l, ev, &first, &nparts);
-	trace_event_free(ev);
-	trace_ledger_close(l);
+	if (o.pending)
+		fclose(o.pending);
+	free(o.pending_buf);
+	trace_event_free(o.ev);
+	int recorded = o.l != NULL;
+	trace_ledger_close(o.l);
 	if (rc)
 		return cli_fail(rc, "code issue");
-	if (werr)
-		return cli_usage("code issue: cannot write %s", out ? out : "standard output");
-	if (l)
-		fprintf(stderr, "trace: code issue: recorded as %zu %s event%s from index %" PRIu64 "\n", nparts,
-		        commission ? "commissioning" : "issuance", nparts == 1 ? "" : "s", first);
-	return 0;
+	if (status == 0 && recorded)
+		fprintf(stderr, "trace: code issue: recorded as %zu %s event%s from index %" PRIu64 "\n", o.events,
+		        commission ? "commissioning" : "issuance", o.events == 1 ? "" : "s", o.first);
+	return status;
 }
 
 int cmd_code(int argc, char **argv)

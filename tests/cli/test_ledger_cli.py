@@ -113,6 +113,32 @@ def test_large_issuance_is_split_and_every_code_provable(dairy):
     assert status(d, codes[4999])["status"] == "commissioned"
 
 
+def test_issuance_is_recorded_chunk_by_chunk(dairy):
+    tmp, d, _ = dairy
+    out = tmp / "many.csv"
+    trace("code", "issue", "--native", "ACME", "--count", "45000", "--ledger", d, "--out", out)
+    rows = out.read_text().splitlines()
+    assert rows[0] == "seq,serial,code" and len(rows) == 45001
+    codes = []
+    for i in range(1, size(d)):
+        ev = json.loads(trace("event", "show", d, i).stdout)
+        assert ev["bizStep"] == "encoding"
+        codes += ev["epcList"]
+    # Every code written out is recorded, in order, in transactions of 20,000.
+    assert codes == [r.split(",")[2] for r in rows[1:]]
+    assert status(d, codes[-1])["status"] == "issued"
+
+
+def test_issuance_beside_a_raw_log(tmp_path):
+    trace("key", "generate", "--name", "example.com/raw", "--out", tmp_path / "k")
+    trace("log", "init", tmp_path / "raw", "--origin", "example.com/raw", "--key", tmp_path / "k", "--raw")
+    r = trace("code", "issue", "--native", "ACME", "--count", "3", "--ledger", tmp_path / "raw")
+    assert len(r.stdout.split()) == 3 and b"not recorded as events" in r.stderr
+    r = trace("code", "issue", "--native", "ACME", "--count", "3", "--ledger", tmp_path / "raw", "--commission",
+              expect=2)
+    assert b"no event ledger" in r.stderr
+
+
 def test_identity_is_the_leaf_hash(dairy):
     _, d, items = dairy
     got = add(d, obj(items[1], "receiving", "2026-11-23T15:00:00+08:00"))
