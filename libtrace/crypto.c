@@ -285,3 +285,51 @@ void trace__prf_free(trace__prf *p)
 	EVP_CIPHER_CTX_free(p->ctx);
 	trace__free(p);
 }
+
+/* ------------------------------------------------------------------------
+ * query module: the private side store (libtrace/query/private.c).  Each
+ * value is sealed with AES-256-GCM under its event's own key, so that
+ * destroying that key makes every copy LMDB may still hold unreadable.
+ * ------------------------------------------------------------------------ */
+
+int trace__aead_seal(uint8_t *out, const uint8_t key[TRACE__AEAD_KEY], const uint8_t *aad,
+                     size_t aad_len, const uint8_t *msg, size_t msg_len)
+{
+	uint8_t *nonce = out, *ct = out + TRACE__AEAD_NONCE, *tag = ct + msg_len;
+	int rc = trace__random(nonce, TRACE__AEAD_NONCE);
+	if (rc)
+		return rc;
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int n = 0, ok = ctx != NULL && msg_len <= INT32_MAX && aad_len <= INT32_MAX &&
+	                EVP_EncryptInit_ex2(ctx, EVP_aes_256_gcm(), key, nonce, NULL) == 1 &&
+	                EVP_EncryptUpdate(ctx, NULL, &n, aad, (int)aad_len) == 1 &&
+	                EVP_EncryptUpdate(ctx, ct, &n, msg, (int)msg_len) == 1 && (size_t)n == msg_len &&
+	                EVP_EncryptFinal_ex(ctx, ct + n, &n) == 1 &&
+	                EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TRACE__AEAD_TAG, tag) == 1;
+	EVP_CIPHER_CTX_free(ctx);
+	return ok ? TRACE_OK : openssl_fail(TRACE_EIO, "OpenSSL AES-256-GCM encryption");
+}
+
+int trace__aead_open(uint8_t *out, const uint8_t key[TRACE__AEAD_KEY], const uint8_t *aad,
+                     size_t aad_len, const uint8_t *sealed, size_t sealed_len)
+{
+	if (sealed_len < TRACE__AEAD_OVERHEAD || sealed_len - TRACE__AEAD_OVERHEAD > INT32_MAX)
+		return trace__fail(TRACE_ECORRUPT, "sealed value of %zu bytes is too short", sealed_len);
+	size_t msg_len = sealed_len - TRACE__AEAD_OVERHEAD;
+	const uint8_t *nonce = sealed, *ct = sealed + TRACE__AEAD_NONCE, *tag = ct + msg_len;
+	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
+	int n = 0, setup = ctx != NULL && aad_len <= INT32_MAX &&
+	                   EVP_DecryptInit_ex2(ctx, EVP_aes_256_gcm(), key, nonce, NULL) == 1 &&
+	                   EVP_DecryptUpdate(ctx, NULL, &n, aad, (int)aad_len) == 1 &&
+	                   EVP_DecryptUpdate(ctx, out, &n, ct, (int)msg_len) == 1 &&
+	                   EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, TRACE__AEAD_TAG, (void *)tag) == 1;
+	int good = setup && EVP_DecryptFinal_ex(ctx, out + n, &n) == 1;
+	EVP_CIPHER_CTX_free(ctx);
+	if (!setup)
+		return openssl_fail(TRACE_EIO, "OpenSSL AES-256-GCM decryption");
+	if (!good) {
+		trace__memzero(out, msg_len);
+		return trace__fail(TRACE_ECORRUPT, "sealed value does not authenticate under its key");
+	}
+	return TRACE_OK;
+}

@@ -63,4 +63,16 @@ int trace__prf_new(trace__prf **out, const uint8_t key[16]);
 int trace__prf_blocks(trace__prf *p, uint8_t *out, const uint8_t *in, size_t nblocks);
 void trace__prf_free(trace__prf *p);
 
+/* ---- query module: sealing the private side store (AES-256-GCM) ---- */
+#define TRACE__AEAD_KEY 32
+#define TRACE__AEAD_NONCE 12
+#define TRACE__AEAD_TAG 16
+#define TRACE__AEAD_OVERHEAD (TRACE__AEAD_NONCE + TRACE__AEAD_TAG)
+/* Writes nonce ‖ ciphertext ‖ tag (@msg_len + TRACE__AEAD_OVERHEAD bytes) to @out, with a random nonce. */
+int trace__aead_seal(uint8_t *out, const uint8_t key[TRACE__AEAD_KEY], const uint8_t *aad,
+                     size_t aad_len, const uint8_t *msg, size_t msg_len);
+/* The reverse, into @out (@sealed_len - TRACE__AEAD_OVERHEAD bytes); TRACE_ECORRUPT if it does not authenticate. */
+int trace__aead_open(uint8_t *out, const uint8_t key[TRACE__AEAD_KEY], const uint8_t *aad,
+                     size_t aad_len, const uint8_t *sealed, size_t sealed_len);
+
 #endif

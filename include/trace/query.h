@@ -104,8 +104,11 @@ TRACE_API int trace_ledger_event_private(trace_event **out, trace_ledger *l, uin
  * @brief Erases the cleartext of event @p index's private fields from the
  *        side store, durably (a data subject's request, a retention limit).
  *
- * The log, its commitments, checkpoints and proofs are untouched and stay
- * valid; the values cannot be recovered from the ledger afterwards.
+ * The event's sealing key is overwritten in place and synced, so every copy
+ * of the sealed values becomes unreadable; the log, its commitments,
+ * checkpoints and proofs are untouched and stay valid (docs/FORMAT.md
+ * §2.9.2 says what lies outside libtrace's reach: backups of
+ * DIR/private.keys, copy-on-write storage).
  * @param[out] erased fields erased (0 if none were held); may be NULL.
  * @return TRACE_OK, TRACE_ENOTFOUND (no such event), TRACE_EINVAL
  *         (read-only), TRACE_EIO.

@@ -219,31 +219,6 @@ static int index_lot(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 	return rc;
 }
 
-static int index_private(trace__indexer *ix, const trace_event *ev, uint64_t idx)
-{
-	for (size_t i = 0; i < trace_event_private_count(ev); i++) {
-		const char *name, *value;
-		const uint8_t *salt;
-		size_t salt_len;
-		if (trace_event_private(ev, i, &name, &value, &salt, &salt_len) != TRACE_OK || value == NULL)
-			continue;
-		/* The erasable side store: salt and cleartext, never in the log. */
-		uint8_t k[10], buf[1024];
-		size_t vlen = strlen(value);
-		if (salt_len + vlen > sizeof buf)
-			return trace__fail(TRACE_ELIMIT, "private field %s is too long for the side store", name);
-		trace__be64_put(k, idx);
-		k[8] = (uint8_t)(i >> 8);
-		k[9] = (uint8_t)i;
-		memcpy(buf, salt, salt_len);
-		memcpy(buf + salt_len, value, vlen);
-		int rc = trace__txn_put(ix->txn, DB_PRIVATE, k, 10, buf, salt_len + vlen, 0);
-		if (rc)
-			return rc;
-	}
-	return TRACE_OK;
-}
-
 int trace__index_event(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 {
 	static const int roles[] = { TRACE_ROLE_PARENT, TRACE_ROLE_ITEM, TRACE_ROLE_INPUT, TRACE_ROLE_OUTPUT };
@@ -291,7 +266,7 @@ int trace__index_event(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 	default:
 		break;
 	}
-	if ((rc = index_lot(ix, ev, idx)) || (rc = index_private(ix, ev, idx)))
+	if ((rc = index_lot(ix, ev, idx)))
 		return rc;
 	/* A recall event marks everything downstream of its codes. */
 	const char *disp = trace_event_disposition(ev);

@@ -24,6 +24,7 @@ int trace_ledger_create(trace_ledger **out, const char *dir, const char *origin,
 	trace_ledger *l = trace__calloc(1, sizeof *l);
 	if (l == NULL)
 		return trace__oom();
+	l->keys_fd = -1;
 	trace__ledger_params_default(&l->params);
 	int rc = trace_log_create(&l->log, dir, origin, vkey, &o);
 	if (rc) {
@@ -42,6 +43,7 @@ int trace_ledger_open(trace_ledger **out, const char *dir, const trace_log_opts 
 	trace_ledger *l = trace__calloc(1, sizeof *l);
 	if (l == NULL)
 		return trace__oom();
+	l->keys_fd = -1;
 	trace__ledger_params_default(&l->params);
 	int rc = trace_log_open(&l->log, dir, opts);
 	if (rc == TRACE_OK && trace_log_kind(l->log) != TRACE_LOG_EVENTS)
@@ -59,6 +61,7 @@ void trace_ledger_close(trace_ledger *l)
 {
 	if (l == NULL)
 		return;
+	trace__private_close(l);
 	trace_log_close(l->log);
 	trace__free(l);
 }
@@ -109,13 +112,17 @@ static int index_batch(void *ctx, trace__txn *txn, uint64_t first)
 	trace__indexer_init(&ix, txn, &a->l->params);
 	for (size_t i = 0; i < a->n; i++) {
 		int rc = trace__index_event(&ix, a->events[i], first + i);
+		if (rc == TRACE_OK)
+			rc = trace__private_store(a->l, txn, a->events[i], first + i);
 		if (rc) {
 			trace__error_prefix("event %zu of the batch", i);
 			return rc;
 		}
 	}
 	a->recalled = ix.recalled;	/* the last (committed) attempt's count */
-	return trace__indexer_finish(&ix);
+	int rc = trace__indexer_finish(&ix);
+	/* The keys of the sealed private values are durable before the rows commit. */
+	return rc ? rc : trace__private_sync(a->l);
 }
 
 static int64_t now_ms(void)

@@ -8,7 +8,17 @@
 struct trace_ledger {
 	trace_log *log;
 	trace__ledger_params params;
+	int keys_fd;		/* DIR/private.keys, opened on first use; -1 until then */
+	int keys_dirty;		/* keys written but not yet synced */
 };
+
+/* Private side store (private.c).  Inside an append's write transaction:
+ * seals the cleartext of @ev's private fields under a fresh key for event
+ * @idx, whose slot in DIR/private.keys is written (and synced by
+ * trace__private_sync() before the transaction commits). */
+int trace__private_store(trace_ledger *l, trace__txn *txn, const trace_event *ev, uint64_t idx);
+int trace__private_sync(trace_ledger *l);
+void trace__private_close(trace_ledger *l);
 
 /* Appends with index rows; @recalled (may be NULL) counts codes a recall marked. */
 int trace__ledger_append(trace_ledger *l, uint64_t *first, trace_event *const *events, size_t n,
