@@ -4,7 +4,7 @@
  * time, so memory does not grow with the ledger.
  *
  * A history merges the code's own events with those of each container it
- * was in, over the stay.  The stays (48 bytes each) are listed up front and
+ * was in, over the stay.  The stays (64 bytes each) are listed up front and
  * sorted by their start; only the stays that have begun and not ended (the
  * code's own, and the chain of containers it is in at that point) hold a
  * cursor, so a gas cylinder with thousands of delivery trips costs a few
