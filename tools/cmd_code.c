@@ -148,8 +148,9 @@ typedef struct out_ctx {
 	FILE *pending;		/* the chunk's output lines */
 	char *pending_buf;
 	size_t pending_len, in_chunk, events;
-	uint64_t first;
+	uint64_t first, recorded;	/* first event index; codes recorded so far */
 	int rc;			/* a libtrace failure inside the callback */
+	int werr;		/* the output could not be written */
 } out_ctx;
 
 /* CSV field per RFC 4180: quoted when it holds a comma, quote or line break. */
@@ -201,29 +202,38 @@ static int flush_chunk(out_ctx *o)
 	int rc = trace_event_split(o->ev, 0, cli_events_keep, &parts);
 	if (rc == TRACE_OK)
 		rc = trace_ledger_append(o->l, &first, parts.v, parts.n, INT64_MIN);
-	if (rc == TRACE_OK && o->events == 0)
-		o->first = first;
-	if (rc == TRACE_OK)
+	if (rc == TRACE_OK) {
+		if (o->events == 0)
+			o->first = first;
 		o->events += parts.n;
+		o->recorded += o->in_chunk;
+	}
 	cli_events_free(&parts);
 	trace_event_free(o->ev);
 	o->ev = NULL;
-	if (rc == TRACE_OK)
-		rc = issuance_event(&o->ev, o);
 	if (rc) {
 		o->rc = rc;
 		return -1;
 	}
-	/* The chunk is recorded: now its lines go out, and a fresh buffer starts. */
+	/* The chunk is recorded: now its lines go out, then a fresh buffer and event. */
 	int bad = fclose(o->pending) != 0;
 	o->pending = NULL;
-	bad |= fwrite(o->pending_buf, 1, o->pending_len, o->f) != o->pending_len;
+	if (fwrite(o->pending_buf, 1, o->pending_len, o->f) != o->pending_len || fflush(o->f) != 0)
+		o->werr = 1;
 	free(o->pending_buf);
 	o->pending_buf = NULL;
 	o->in_chunk = 0;
-	if (!bad && (o->pending = open_memstream(&o->pending_buf, &o->pending_len)) == NULL)
-		bad = 1;
-	return bad || ferror(o->f) ? -1 : 0;
+	if (o->werr)
+		return -1;
+	if (bad || (o->pending = open_memstream(&o->pending_buf, &o->pending_len)) == NULL) {
+		o->rc = TRACE_ENOMEM;
+		return -1;
+	}
+	if ((rc = issuance_event(&o->ev, o))) {
+		o->rc = rc;
+		return -1;
+	}
+	return 0;
 }
 
 static int emit(const char *code, const char *serial, uint64_t seq, void *payload)
@@ -248,7 +258,11 @@ static int emit(const char *code, const char *serial, uint64_t seq, void *payloa
 		if (++o->in_chunk == ISSUE_CHUNK)
 			return flush_chunk(o);
 	}
-	return ferror(f) ? -1 : 0;
+	if (ferror(f)) {
+		o->werr = 1;
+		return -1;
+	}
+	return 0;
 }
 
 /* DIR holds an event ledger (opened into *l), or not (*l = NULL); 0 or an exit status. */
@@ -330,8 +344,8 @@ static int cmd_issue(int argc, char **argv)
 		return cli_usage("code issue: --commission and --time are for the events recorded in the ledger of --ledger");
 
 	/* An event ledger in DIR records the issuance; any other directory keeps only the issuer state. */
-	out_ctx o = { NULL, csv, gtin != NULL, gtin, lot, prefix, NULL, commission, tz,
-	              when == INT64_MIN ? cli_now_ms() : when, NULL, NULL, NULL, 0, 0, 0, 0, TRACE_OK };
+	out_ctx o = { .csv = csv, .gs1 = gtin != NULL, .gtin = gtin, .lot = lot, .prefix = prefix,
+	              .commission = commission, .tz = tz, .when = when == INT64_MIN ? cli_now_ms() : when };
 	int status = ledger ? open_issue_ledger(ledger, &o.l) : 0;
 	if (status)
 		return status;
@@ -359,27 +373,31 @@ static int cmd_issue(int argc, char **argv)
 		rc = gtin ? trace_issuer_issue_gs1(is, gtin, lot, count, emit, &o)
 		          : trace_issuer_issue_native(is, prefix, count, emit, &o);
 		if (rc == TRACE_OK && o.l && flush_chunk(&o) != 0)
-			rc = o.rc ? o.rc : TRACE_EUSER;
+			rc = TRACE_EUSER;
 		if (rc == TRACE_EUSER && o.rc)
 			rc = o.rc;	/* the ledger or the event builder failed: its message stands */
-		int werr = fflush(o.f) != 0 || ferror(o.f);
+		if (fflush(o.f) != 0 || ferror(o.f))
+			o.werr = 1;
 		if (out && fclose(o.f) != 0)
-			werr = 1;
-		if (rc == TRACE_OK && werr)
+			o.werr = 1;
+		if (o.werr) {
 			status = cli_usage("code issue: cannot write %s", out ? out : "standard output");
+			rc = TRACE_OK;	/* reported: the write failure is what stopped it */
+		}
 	}
 	trace_issuer_free(is);
 	if (o.pending)
 		fclose(o.pending);
 	free(o.pending_buf);
 	trace_event_free(o.ev);
-	int recorded = o.l != NULL;
+	int recording = o.l != NULL;
 	trace_ledger_close(o.l);
 	if (rc)
-		return cli_fail(rc, "code issue");
-	if (status == 0 && recorded)
-		fprintf(stderr, "trace: code issue: recorded as %zu %s event%s from index %" PRIu64 "\n", o.events,
-		        commission ? "commissioning" : "issuance", o.events == 1 ? "" : "s", o.first);
+		status = cli_fail(rc, "code issue");
+	if (recording && o.recorded)
+		fprintf(stderr, "trace: code issue: %" PRIu64 " codes recorded as %zu %s event%s from index %" PRIu64 "%s\n",
+		        o.recorded, o.events, commission ? "commissioning" : "issuance", o.events == 1 ? "" : "s",
+		        o.first, status ? " before the failure (they are issued: do not issue them again)" : "");
 	return status;
 }
 

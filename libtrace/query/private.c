@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "trace/error.h"
@@ -45,11 +46,26 @@ static int keys_open(trace_ledger *l, int create)
 	char path[4096];
 	if ((size_t)snprintf(path, sizeof path, "%s/private.keys", l->log->dir) >= sizeof path)
 		return trace__fail(TRACE_ELIMIT, "ledger path too long");
-	l->keys_fd = open(path, O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0600);
-	if (l->keys_fd < 0 && errno == EACCES && !create)
+	if (l->log->readonly) {
 		l->keys_fd = open(path, O_RDONLY | O_CLOEXEC);
+	} else {
+		l->keys_fd = open(path, O_RDWR | O_CLOEXEC);
+		if (l->keys_fd < 0 && errno == ENOENT && create) {
+			/* A new file: its directory entry is synced too, before any key counts on it. */
+			l->keys_fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+			int dfd = l->keys_fd >= 0 ? open(l->log->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+			int bad = l->keys_fd >= 0 && (dfd < 0 || fsync(dfd) != 0);
+			if (dfd >= 0)
+				close(dfd);
+			if (bad) {
+				close(l->keys_fd);
+				l->keys_fd = -1;
+				return keys_fail(l, "cannot sync the directory of");
+			}
+		}
+	}
 	if (l->keys_fd < 0)
-		return errno == ENOENT && !create ? TRACE_ENOTFOUND : keys_fail(l, "cannot open");
+		return errno == ENOENT ? TRACE_ENOTFOUND : keys_fail(l, "cannot open");
 	return TRACE_OK;
 }
 
@@ -71,19 +87,23 @@ static int keys_write(trace_ledger *l, uint64_t index, const uint8_t key[KEY_LEN
 	return TRACE_OK;
 }
 
-/* The key of event @index; ENOTFOUND when it never had one or it was erased. */
+/* The key of event @index: TRACE_OK; ENOTFOUND for a slot of zeros (erased, or
+ * never written inside the file); TRACE_EBUFS when the file is absent or ends
+ * before the slot, so that the caller can tell a lost key file from erasure. */
 static int keys_read(trace_ledger *l, uint64_t index, uint8_t key[KEY_LEN])
 {
 	static const uint8_t zero[KEY_LEN];
 	int rc = keys_open(l, 0);
+	if (rc == TRACE_ENOTFOUND)
+		return TRACE_EBUFS;
 	if (rc)
 		return rc;
 	ssize_t n = pread(l->keys_fd, key, KEY_LEN, (off_t)(index * KEY_LEN));
 	if (n < 0)
 		return keys_fail(l, "cannot read");
-	if (n != KEY_LEN || memcmp(key, zero, KEY_LEN) == 0)
-		return TRACE_ENOTFOUND;
-	return TRACE_OK;
+	if (n != KEY_LEN)
+		return TRACE_EBUFS;
+	return memcmp(key, zero, KEY_LEN) == 0 ? TRACE_ENOTFOUND : TRACE_OK;
 }
 
 int trace__private_sync(trace_ledger *l)
@@ -107,8 +127,10 @@ int trace__private_store(trace_ledger *l, trace__txn *txn, const trace_event *ev
 		if (trace_event_private(ev, i, &name, &value, &salt, &salt_len) != TRACE_OK || value == NULL)
 			continue;	/* a commitment without cleartext (a decoded event) */
 		size_t vlen = strlen(value), plen = SALT_LEN + vlen;
-		if (vlen > 60000)
-			return trace__fail(TRACE_ELIMIT, "private field %s is too long for the side store", name);
+		if (vlen > 60000) {
+			rc = trace__fail(TRACE_ELIMIT, "private field %s is too long for the side store", name);
+			break;
+		}
 		if (!have_key) {
 			/* A retried transaction draws a new key; the last one written is the one committed. */
 			if ((rc = trace__random(key, KEY_LEN)) || (rc = keys_open(l, 1)) || (rc = keys_write(l, index, key)))
@@ -177,6 +199,26 @@ int trace_ledger_event_private(trace_event **out, trace_ledger *l, uint64_t inde
 	rc = keys_read(l, index, key);
 	if (rc == TRACE_ENOTFOUND)
 		return TRACE_OK;	/* erased, or never held: commitments only */
+	if (rc == TRACE_EBUFS && (rc = trace__ledger_read(l, &t)) == TRACE_OK) {
+		/* No key at all: fine if no sealed value was kept; if one was, the key file was lost. */
+		uint8_t k[ROW_KEY];
+		trace__val v;
+		for (size_t i = 0; rc == TRACE_OK && i < trace_event_private_count(*out); i++) {
+			row_key(k, index, i);
+			if ((rc = trace__txn_get(t, DB_PRIVATE, k, ROW_KEY, &v)) == TRACE_OK)
+				rc = trace__fail(TRACE_ECORRUPT, "%s/private.keys has no key for event %llu, whose private "
+				                 "values are sealed in the side store: the key file is missing or cut short",
+				                 l->log->dir, (unsigned long long)index);
+			else if (rc == TRACE_ENOTFOUND)
+				rc = TRACE_OK;
+		}
+		trace__txn_abort(t);
+		if (rc) {
+			trace_event_free(*out);
+			*out = NULL;
+		}
+		return rc;
+	}
 	if (rc == TRACE_OK && (rc = trace__ledger_read(l, &t)) == TRACE_OK) {
 		for (size_t i = 0; rc == TRACE_OK && i < trace_event_private_count(*out); i++)
 			rc = reveal(*out, t, key, index, i);
@@ -206,13 +248,21 @@ int trace_ledger_erase_private(trace_ledger *l, uint64_t index, size_t *erased)
 		return rc;
 	size_t n = trace_event_private_count(ev);
 	trace_event_free(ev);
-	/* Destroying the key is the erasure: synced before anything else. */
+	/* Destroying the key is the erasure, synced before anything else; any
+	 * part of the slot the file holds is overwritten, even a short one. */
 	rc = keys_read(l, index, key);
 	trace__memzero(key, sizeof key);
-	if (rc == TRACE_ENOTFOUND)
+	if (rc == TRACE_OK || rc == TRACE_EBUFS) {
+		struct stat st;
+		if (l->keys_fd >= 0 && fstat(l->keys_fd, &st) == 0 && (uint64_t)st.st_size > index * KEY_LEN)
+			rc = keys_write(l, index, zero);
+		else
+			rc = TRACE_OK;
+		if (rc == TRACE_OK)
+			rc = trace__private_sync(l);
+	} else if (rc == TRACE_ENOTFOUND) {
 		rc = TRACE_OK;
-	else if (rc == TRACE_OK && ((rc = keys_write(l, index, zero)) || (rc = trace__private_sync(l))))
-		return rc;
+	}
 	if (rc)
 		return rc;
 	/* The sealed rows are now unreadable; deleting them just tidies up. */

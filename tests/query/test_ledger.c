@@ -422,6 +422,30 @@ static void private_fields(const char *dir)
 	CHECK(value && strcmp(value, "Wang Wu") == 0);
 	trace_event_free(back);
 	trace_ledger_close(l);
+
+	/* Read-only, the values still come back; without the key file they are not
+	 * silently taken for erased. */
+	trace_log_opts *ro;
+	char keys[600], moved[620];
+	CHECK_OK(trace_log_opts_new(&ro));
+	CHECK_OK(trace_log_opts_set_readonly(ro, 1));
+	CHECK_OK(trace_ledger_open(&l, dir, ro));
+	CHECK_OK(trace_ledger_event_private(&back, l, 1));
+	CHECK_OK(trace_event_private(back, 0, NULL, &value, NULL, NULL));
+	CHECK(value && strcmp(value, "Wang Wu") == 0);
+	trace_event_free(back);
+	trace_ledger_close(l);
+	snprintf(keys, sizeof keys, "%s/private.keys", dir);
+	snprintf(moved, sizeof moved, "%s.away", keys);
+	CHECK(rename(keys, moved) == 0);
+	CHECK_OK(trace_ledger_open(&l, dir, ro));
+	CHECK_RC(trace_ledger_event_private(&back, l, 1), TRACE_ECORRUPT);
+	CHECK_MSG("key file is missing");
+	CHECK_OK(trace_ledger_event_private(&back, l, 0));	/* erased: commitments only, no error */
+	trace_event_free(back);
+	trace_ledger_close(l);
+	CHECK(rename(moved, keys) == 0);
+	trace_log_opts_free(ro);
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
