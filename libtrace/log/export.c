@@ -159,12 +159,32 @@ static int export_entries(exporter *x, uint64_t size)
 		char rel[128];
 		if ((rc = trace__tiles_path(rel, sizeof rel, "entries", n, w)))
 			break;
-		/* The bundle is built in memory (a full one is ~256 entries) and put_file
-		 * keeps an exported full bundle of the same length as it is. */
-		trace__sbuf b = TRACE__SBUF_INIT;
 		uint8_t key[8];
 		trace__be64_put(key, n * TILE_WIDTH);
 		trace__val k = { key, 8 }, v;
+		if (w == TILE_WIDTH) {
+			/* A full bundle already exported with the right length is kept: sum the
+			 * lengths (no copying) and compare before building it again. */
+			struct stat st;
+			uint64_t len = 0;
+			snprintf(x->path + x->root_len, sizeof x->path - x->root_len, "/%s", rel);
+			if (stat(x->path, &st) == 0) {
+				rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v);
+				for (unsigned i = 0; rc == TRACE_OK && i < w; i++) {
+					len += 2 + v.size;
+					if (i + 1 < w)
+						rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v);
+				}
+				if (rc == TRACE_ENOTFOUND)
+					rc = TRACE_OK;	/* short: rebuilt below, which names the missing entry */
+				if (rc)
+					break;
+				if ((uint64_t)st.st_size == len)
+					continue;
+				k = (trace__val){ key, 8 };
+			}
+		}
+		trace__sbuf b = TRACE__SBUF_INIT;
 		rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v);
 		for (unsigned i = 0; rc == TRACE_OK && i < w; i++) {
 			if (k.size != 8 || trace__be64_get(k.data) != n * TILE_WIDTH + i || v.size > 0xffff) {

@@ -97,7 +97,7 @@ static int query_new(trace_query **out, trace_ledger *l, int kind)
 static int add_interval(trace_query *q, interval iv)
 {
 	if (q->niv == q->cap_iv) {
-		if (q->niv == MAX_STAYS)
+		if (q->niv >= MAX_STAYS)
 			return trace__fail(TRACE_ELIMIT, "history spans more than %d container stays", MAX_STAYS);
 		size_t cap = q->cap_iv ? 2 * q->cap_iv : 8;
 		interval *v = trace__realloc(q->iv, cap * sizeof *v);
@@ -118,13 +118,34 @@ static int add_containers(trace_query *q, uint64_t id, uint64_t from, uint64_t t
 	int rc = trace__cursor_open(&c, q->txn, DB_IX_CONTAINMENT);
 	if (rc)
 		return rc;
-	trace__key2(start, id, 0);
+	/* Stays are keyed by their start: begin with the last one that started at
+	 * or before @from (it may still be open then), and stop at @to. */
+	trace__key2(start, id, from);
 	trace__val k = { start, 16 }, v;
-	for (rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v); rc == TRACE_OK;
-	     rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v)) {
+	rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v);
+	if (from > 0 && (rc == TRACE_ENOTFOUND || (rc == TRACE_OK && (k.size != 16 || trace__be64_get(k.data) != id ||
+	                                                              trace__be64_get((const uint8_t *)k.data + 8) > from)))) {
+		trace__val pk, pv;
+		int prc = rc == TRACE_ENOTFOUND ? trace__cursor_get(c, TRACE__CUR_LAST, &pk, &pv)
+		                                : trace__cursor_get(c, TRACE__CUR_PREV, &pk, &pv);
+		if (prc == TRACE_OK && pk.size == 16 && trace__be64_get(pk.data) == id) {
+			k = pk;
+			v = pv;
+			rc = TRACE_OK;
+		} else if (prc != TRACE_OK && prc != TRACE_ENOTFOUND) {
+			rc = prc;
+		} else if (rc == TRACE_OK) {
+			/* No earlier stay of @id: go back to where the seek landed. */
+			k = (trace__val){ start, 16 };
+			rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v);
+		}
+	}
+	for (; rc == TRACE_OK; rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v)) {
 		if (k.size != 16 || trace__be64_get(k.data) != id || v.size != 16)
 			break;
 		uint64_t packed = trace__be64_get((const uint8_t *)k.data + 8);
+		if (packed >= to)
+			break;	/* this stay and all later ones start after the window */
 		uint64_t parent = trace__be64_get(v.data), unpacked = trace__be64_get((const uint8_t *)v.data + 8);
 		uint64_t lo = packed > from ? packed : from, hi = unpacked < to ? unpacked : to;
 		if (lo >= hi)
