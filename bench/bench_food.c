@@ -409,22 +409,9 @@ static uint64_t forward_items(trace_ledger *l, const char *code, uint64_t *heap_
 
 /* ---- output --------------------------------------------------------------- */
 
-#define MAX_ROWS 40
-static struct row {
-	char op[192], fig[160], target[96], raw[256], ratio[64];
-} rows[MAX_ROWS];
+static bench_kept_row rows[BENCH_MAX_ROWS];
 static int nrows;
-
-static void row(const char *op, const char *fig, const char *target, const char *raw, const char *ratio)
-{
-	BENCH_REQUIRE(nrows < MAX_ROWS, "too many rows");
-	struct row *r = &rows[nrows++];
-	snprintf(r->op, sizeof r->op, "%s", op ? op : "");
-	snprintf(r->fig, sizeof r->fig, "%s", fig ? fig : "");
-	snprintf(r->target, sizeof r->target, "%s", target ? target : "");
-	snprintf(r->raw, sizeof r->raw, "%s", raw ? raw : "");
-	snprintf(r->ratio, sizeof r->ratio, "%s", ratio ? ratio : "");
-}
+#define row(...) bench_keep_row(rows, &nrows, __VA_ARGS__)
 
 static FILE *results;
 
@@ -682,8 +669,7 @@ int main(int argc, char **argv)
 	                 PRIu64 " items, %" PRIu64 " cases, %" PRIu64 " pallets\n\n", trace_version_string(),
 	                 raw_versions(), u.sysname, u.release, sysconf(_SC_NPROCESSORS_ONLN), P->name,
 	                 scn_event_count(P), scn_item_count(P), scn_case_count(P), scn_pallet_count(P));
-	for (int i = 0; i < nrows; i++)
-		bench_row(&tab, rows[i].op, rows[i].fig, rows[i].target, rows[i].raw, rows[i].ratio);
+	bench_print_kept_rows(&tab, rows, nrows);
 	bench_table_note(&tab, "\nRatio = raw time / libtrace time (1 = as fast as the raw limit). The raw ingest "
 	                       "stores libtrace's encoding of each event in raw_limits.c's ledger and writes the same "
 	                       "index rows with LMDB directly (raw_food.c); encoding is not timed there.\n");

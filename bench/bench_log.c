@@ -57,22 +57,9 @@ static const params full_params = { 1000000, 100, 300000, 4096, 600000, 1.0, 200
 static const params small_params = { 20000, 10, 3000, 1000, 15000, 0.05, 5000, 9 };
 
 /* Rows are kept and printed together at the end, in a fixed order. */
-#define MAX_ROWS 40
-static struct row {
-	char op[192], fig[128], target[96], raw[320], ratio[64];
-} rows[MAX_ROWS];
+static bench_kept_row rows[BENCH_MAX_ROWS];
 static int nrows;
-
-static void row(const char *op, const char *fig, const char *target, const char *raw, const char *ratio)
-{
-	BENCH_REQUIRE(nrows < MAX_ROWS, "too many rows");
-	struct row *r = &rows[nrows++];
-	snprintf(r->op, sizeof r->op, "%s", op ? op : "");
-	snprintf(r->fig, sizeof r->fig, "%s", fig ? fig : "");
-	snprintf(r->target, sizeof r->target, "%s", target ? target : "");
-	snprintf(r->raw, sizeof r->raw, "%s", raw ? raw : "");
-	snprintf(r->ratio, sizeof r->ratio, "%s", ratio ? ratio : "");
-}
+#define row(...) bench_keep_row(rows, &nrows, __VA_ARGS__)
 
 #define progress(...) bench_progress("bench_log", __VA_ARGS__)
 
@@ -567,8 +554,7 @@ int main(int argc, char **argv)
 	bench_table_note(&tab, "libtrace %s; %s; %s %s; %s, %ld online CPUs, one used; files in $TMPDIR or /tmp\n\n",
 	                 trace_version_string(), raw_versions(), u.sysname, u.release, bench_cpu_model(),
 	                 sysconf(_SC_NPROCESSORS_ONLN));
-	for (int i = 0; i < nrows; i++)
-		bench_row(&tab, rows[i].op, rows[i].fig, rows[i].target, rows[i].raw, rows[i].ratio);
+	bench_print_kept_rows(&tab, rows, nrows);
 	bench_table_note(&tab, "\nRatio = libtrace speed / raw speed (for times: raw time / libtrace time). Raw figures "
 	                       "come from bench/raw_limits.c in the same run: OpenSSL EVP and LMDB called directly; its "
 	                       "ledger writes the same entries and tiles as libtrace, checked byte for byte. Durable "

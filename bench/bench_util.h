@@ -336,4 +336,28 @@ static inline bench_args bench_parse_args(int argc, char **argv, const char *usa
 	return a;
 }
 
+/* Rows kept while a benchmark runs and printed together at the end, in order. */
+#define BENCH_MAX_ROWS 40
+typedef struct bench_kept_row {
+	char op[192], fig[160], target[96], raw[320], ratio[64];
+} bench_kept_row;
+
+static inline void bench_keep_row(bench_kept_row *rows, int *n, const char *op, const char *fig,
+                                  const char *target, const char *raw, const char *ratio)
+{
+	BENCH_REQUIRE(*n < BENCH_MAX_ROWS, "too many rows");
+	bench_kept_row *r = &rows[(*n)++];
+	snprintf(r->op, sizeof r->op, "%s", op ? op : "");
+	snprintf(r->fig, sizeof r->fig, "%s", fig ? fig : "");
+	snprintf(r->target, sizeof r->target, "%s", target ? target : "");
+	snprintf(r->raw, sizeof r->raw, "%s", raw ? raw : "");
+	snprintf(r->ratio, sizeof r->ratio, "%s", ratio ? ratio : "");
+}
+
+static inline void bench_print_kept_rows(bench_table *t, const bench_kept_row *rows, int n)
+{
+	for (int i = 0; i < n; i++)
+		bench_row(t, rows[i].op, rows[i].fig, rows[i].target, rows[i].raw, rows[i].ratio);
+}
+
 #endif

@@ -5,12 +5,10 @@
  * acknowledged was lost, and that no batch is half there.
  * Usage: test_crash [CYCLES]   (the slow suite runs hundreds)
  */
-#include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "log_util.h"
+#include "../crash.h"
 
 #define BATCH 250
 
@@ -40,28 +38,7 @@ int main(int argc, char **argv)
 
 	uint64_t acked = 0;
 	for (int c = 0; c < cycles && test_failures == 0; c++) {
-		int fds[2];
-		if (pipe(fds) != 0)
-			return perror("pipe"), 2;
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(fds[0]);
-			child(dir, fds[1]);
-		}
-		close(fds[1]);
-		/* Wait for at least one acknowledgement, then kill at a random point. */
-		uint64_t got;
-		if (read(fds[0], &got, sizeof got) == sizeof got)
-			acked = got;
-		usleep((useconds_t)(rand() % 20000));
-		kill(pid, SIGKILL);
-		while (read(fds[0], &got, sizeof got) == sizeof got)
-			acked = got;
-		close(fds[0]);
-		int status;
-		waitpid(pid, &status, 0);
-		CHECK(WIFSIGNALED(status));
-
+		acked = test_crash_cycle(child, dir, acked, 20000);
 		CHECK_OK(trace_log_open(&log, dir, NULL));
 		uint64_t size = 0;
 		CHECK_OK(trace_log_size(&size, log));

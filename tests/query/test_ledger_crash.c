@@ -12,12 +12,9 @@
  * ordering and atomicity, not what fsync guarantees after a power loss.
  * Usage: test-ledger-crash [CYCLES]   (the slow suite runs hundreds)
  */
-#include <signal.h>
-#include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
 
-#include "../test.h"
+#include "../crash.h"
 
 #define VKEY "example.com/test+f24ff7b2+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"
 #define BATCH 50
@@ -69,27 +66,7 @@ int main(int argc, char **argv)
 
 	uint64_t acked = 0;
 	for (int c = 0; c < cycles && test_failures == 0; c++) {
-		int fds[2];
-		if (pipe(fds) != 0)
-			return perror("pipe"), 2;
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(fds[0]);
-			child(dir, fds[1]);
-		}
-		close(fds[1]);
-		uint64_t got;
-		if (read(fds[0], &got, sizeof got) == sizeof got)
-			acked = got;
-		usleep((useconds_t)(rand() % 30000));
-		kill(pid, SIGKILL);
-		while (read(fds[0], &got, sizeof got) == sizeof got)
-			acked = got;
-		close(fds[0]);
-		int status;
-		waitpid(pid, &status, 0);
-		CHECK(WIFSIGNALED(status));
-
+		acked = test_crash_cycle(child, dir, acked, 30000);
 		CHECK_OK(trace_ledger_open(&l, dir, NULL));
 		uint64_t size = 0, diff = 1;
 		CHECK_OK(trace_log_size(&size, trace_ledger_log(l)));
