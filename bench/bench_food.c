@@ -493,9 +493,7 @@ int main(int argc, char **argv)
 	uint64_t *sample = malloc((size_t)nhist * sizeof *sample);
 	double *lat = malloc((size_t)nhist * sizeof *lat);
 	BENCH_REQUIRE(sample && lat, "out of memory");
-	uint64_t seed = 42;	/* the same sample as bench_pg */
-	for (int i = 0; i < nhist; i++)
-		sample[i] = scn_rand(&seed) % scn_item_count(P);
+	scn_history_sample(sample, nhist, P);	/* the same sample as bench_pg */
 	progress("history of %d random items (warm-up pass, then timed)", nhist);
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < nhist; i++) {
@@ -565,6 +563,7 @@ int main(int argc, char **argv)
 	double recall_s = bench_now() - t0;
 	BENCH_REQUIRE(affected == (uint64_t)P->items_per_lot + 1, "recall of %s marked %" PRIu64
 	              " codes, expected %u items and the lot", lot_code, affected, P->items_per_lot);
+	uint64_t seed = 7;	/* five items of the recalled lot, checked after it */
 	for (int i = 0; i < 5; i++) {
 		char code[SCN_CODE_MAX];
 		int state = -1;

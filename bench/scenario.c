@@ -384,3 +384,10 @@ int scn_run(const scn_params *p, scn_cb cb, void *payload)
 	free(r.ptrs);
 	return rc;
 }
+
+void scn_history_sample(uint64_t *out, int n, const scn_params *p)
+{
+	uint64_t seed = 42;
+	for (int i = 0; i < n; i++)
+		out[i] = scn_rand(&seed) % scn_item_count(p);
+}

@@ -122,6 +122,8 @@ uint64_t scn_items_downstream_of_raw(const scn_params *p, unsigned raw_lot);
 
 /* A deterministic pseudo-random generator (splitmix64) for query samples. */
 uint64_t scn_rand(uint64_t *state);
+/* The items whose history both sides time: @n item numbers, the same every run. */
+void scn_history_sample(uint64_t *out, int n, const scn_params *p);
 
 /* GS1 mod-10 check digit of @digits (the digits before the check digit). */
 int scn_gs1_check_digit(const char *digits);

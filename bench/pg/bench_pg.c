@@ -870,9 +870,7 @@ int main(int argc, char **argv)
 	double *lat = malloc((size_t)nhist * sizeof *lat);
 	if (sample == NULL || lat == NULL)
 		die("out of memory");
-	uint64_t seed = 42;
-	for (int i = 0; i < nhist; i++)
-		sample[i] = scn_rand(&seed) % scn_item_count(P);
+	scn_history_sample(sample, nhist, P);	/* the same sample as bench_food */
 	progress("history of %d random items (warm-up pass, then timed)", nhist);
 	for (int pass = 0; pass < 2; pass++)
 		for (int i = 0; i < nhist; i++) {
@@ -957,6 +955,7 @@ int main(int argc, char **argv)
 	if (affected != (uint64_t)P->items_per_lot + 1)
 		die("recall of %s marked %" PRIu64 " codes, expected %u items and the lot", lot_code, affected,
 		    P->items_per_lot);
+	uint64_t seed = 7;	/* five items of the recalled lot, checked after it */
 	for (int i = 0; i < 5; i++) {
 		char code[SCN_CODE_MAX];
 		int st, fl;
