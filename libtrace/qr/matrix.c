@@ -32,7 +32,12 @@ static int fail_encode(int err, size_t len, int ecc, int version)
 	return trace__fail_sys(TRACE_EINVAL, err, "libqrencode rejected the text: %s", strerror(err));
 }
 
-/* Copies libqrencode's result (bit 0 of each byte = dark) into our own object. */
+static void release_qrcode(void *code)
+{
+	QRcode_free(code);
+}
+
+/* Wraps libqrencode's result (bit 0 of each byte = dark) in place, without a copy. */
 static int adopt(trace_qr **out, QRcode *code, int version, size_t len, int ecc)
 {
 	if (version && code->version != version) {
@@ -41,15 +46,13 @@ static int adopt(trace_qr **out, QRcode *code, int version, size_t len, int ecc)
 		return trace__fail(TRACE_ELIMIT, "%zu bytes of text need QR version %d at ECC %c, not %d",
 		                   len, v, level_names[ecc], version);
 	}
-	trace_qr *qr;
-	int rc = trace__qr_alloc(&qr, TRACE_QR_SYMBOL_QR, code->width, code->version, 4);
-	if (rc == TRACE_OK) {
-		size_t n = (size_t)code->width * (size_t)code->width;
-		for (size_t i = 0; i < n; i++)
-			qr->mod[i] = code->data[i] & 1;
-		*out = qr;
-	}
-	QRcode_free(code);
+	size_t n = (size_t)code->width * (size_t)code->width;
+	for (size_t i = 0; i < n; i++)
+		code->data[i] &= 1;
+	int rc = trace__qr_wrap(out, TRACE_QR_SYMBOL_QR, code->width, code->version, 4, code->data,
+	                        release_qrcode, code);
+	if (rc != TRACE_OK)
+		QRcode_free(code);
 	return rc;
 }
 

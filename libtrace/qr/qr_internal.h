@@ -14,6 +14,9 @@ struct trace_qr {
 	int version;  /* QR version, 0 for DataMatrix */
 	int quiet;    /* quiet zone the renderers draw, in modules */
 	uint8_t *mod; /* width * width, row-major, 1 = dark */
+	/* When set, mod belongs to the encoder's own result, released by this. */
+	void (*release)(void *owner);
+	void *owner;
 };
 
 struct trace_qr_opts {
@@ -25,6 +28,9 @@ extern const struct trace_qr_opts trace__qr_default_opts;
 
 /* Allocates a symbol with all modules light. */
 int trace__qr_alloc(trace_qr **out, int symbology, int width, int version, int quiet);
+/* A symbol over modules the encoder allocated; release(owner) frees them with it. */
+int trace__qr_wrap(trace_qr **out, int symbology, int width, int version, int quiet, uint8_t *mod,
+                   void (*release)(void *owner), void *owner);
 
 /* Common checks on input text: non-empty, length limit, valid UTF-8. */
 int trace__qr_check_text(const char *text, size_t max, size_t *len_out);

@@ -59,22 +59,32 @@ int trace_qr_opts_set_mode(trace_qr_opts *opts, int mode)
 	return TRACE_OK;
 }
 
-int trace__qr_alloc(trace_qr **out, int symbology, int width, int version, int quiet)
+int trace__qr_wrap(trace_qr **out, int symbology, int width, int version, int quiet, uint8_t *mod,
+                   void (*release)(void *owner), void *owner)
 {
 	trace_qr *qr = trace__malloc(sizeof *qr);
 	if (qr == NULL)
 		return trace__oom();
-	qr->mod = trace__calloc((size_t)width, (size_t)width);
-	if (qr->mod == NULL) {
-		trace__free(qr);
-		return trace__oom();
-	}
 	qr->symbology = symbology;
 	qr->width = width;
 	qr->version = version;
 	qr->quiet = quiet;
+	qr->mod = mod;
+	qr->release = release;
+	qr->owner = owner;
 	*out = qr;
 	return TRACE_OK;
+}
+
+int trace__qr_alloc(trace_qr **out, int symbology, int width, int version, int quiet)
+{
+	uint8_t *mod = trace__calloc((size_t)width, (size_t)width);
+	if (mod == NULL)
+		return trace__oom();
+	int rc = trace__qr_wrap(out, symbology, width, version, quiet, mod, NULL, NULL);
+	if (rc != TRACE_OK)
+		trace__free(mod);
+	return rc;
 }
 
 int trace__qr_check_text(const char *text, size_t max, size_t *len_out)
@@ -107,7 +117,10 @@ void trace_qr_free(trace_qr *qr)
 {
 	if (qr == NULL)
 		return;
-	trace__free(qr->mod);
+	if (qr->release != NULL)
+		qr->release(qr->owner);
+	else
+		trace__free(qr->mod);
 	trace__free(qr);
 }
 

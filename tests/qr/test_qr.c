@@ -219,7 +219,7 @@ static void test_png(void)
 	trace_qr_renderer *r;
 	CHECK_OK(trace_qr_new(&qr, DL, NULL));
 	CHECK_OK(trace_qr_renderer_new(&r));
-	static const int sizes[] = { 1, 3, 4, 5, 8, 9, 40 };
+	static const int sizes[] = { 1, 2, 3, 4, 5, 8, 9, 40 };
 	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
 		int m = sizes[k];
 		trace_buf one = TRACE_BUF_INIT, again = TRACE_BUF_INIT;
