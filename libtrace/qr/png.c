@@ -159,6 +159,19 @@ int trace_qr_renderer_set_level(trace_qr_renderer *r, int level)
 	return TRACE_OK;
 }
 
+/* Grows one of the renderer's scratch buffers to at least @need bytes. */
+static int reserve(uint8_t **buf, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return TRACE_OK;
+	uint8_t *p = trace__realloc(*buf, need);
+	if (p == NULL)
+		return trace__oom();
+	*buf = p;
+	*cap = need;
+	return TRACE_OK;
+}
+
 int trace_qr_renderer_png(trace_buf *out, trace_qr_renderer *r, const trace_qr *qr, int module_px)
 {
 	if (out == NULL || r == NULL)
@@ -169,13 +182,8 @@ int trace_qr_renderer_png(trace_buf *out, trace_qr_renderer *r, const trace_qr *
 	size_t side = (size_t)(qr->width + 2 * qr->quiet) * (size_t)module_px;
 	size_t row_bytes = (side + 7) / 8, stride = row_bytes + 1;
 	size_t raw_len = stride * side;
-	if (raw_len > r->raw_cap) {
-		uint8_t *p = trace__realloc(r->raw, raw_len);
-		if (p == NULL)
-			return trace__oom();
-		r->raw = p;
-		r->raw_cap = raw_len;
-	}
+	if ((rc = reserve(&r->raw, &r->raw_cap, raw_len)) != TRACE_OK)
+		return rc;
 	uint8_t *line = r->raw;
 	for (int y = -qr->quiet; y < qr->width + qr->quiet; y++) {
 		line[0] = 0; /* filter None */
@@ -193,13 +201,8 @@ int trace_qr_renderer_png(trace_buf *out, trace_qr_renderer *r, const trace_qr *
 		return trace__fail(TRACE_ENOMEM, "zlib: deflateReset failed");
 	size_t bound = deflateBound(&r->z, (uLong)raw_len);
 	size_t total = 8 + 25 + 12 + bound + 12;
-	if (total > r->png_cap) {
-		uint8_t *q = trace__realloc(r->png, total);
-		if (q == NULL)
-			return trace__oom();
-		r->png = q;
-		r->png_cap = total;
-	}
+	if ((rc = reserve(&r->png, &r->png_cap, total)) != TRACE_OK)
+		return rc;
 	static const uint8_t sig[8] = { 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n' };
 	memcpy(r->png, sig, 8);
 	uint8_t *p = r->png + 8;
