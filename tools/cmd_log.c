@@ -220,22 +220,38 @@ static int log_verify(int argc, char **argv)
 	return 0;
 }
 
+/* trace log add-cosignatures DIR FILE [--witness VKEY]...: with witness keys,
+ * only their verified cosignatures are stored. */
 static int log_add_cosignatures(int argc, char **argv)
 {
-	if (argc != 4)
-		return cli_usage("usage: trace log add-cosignatures DIR FILE");
-	uint8_t *note;
+	static const char usage[] = "usage: trace log add-cosignatures DIR FILE [--witness VKEY]...";
+	trace_verifier *w[TRACE_NOTE_MAX_SIGNATURES];
+	size_t nw = 0;
+	int status = argc < 4 ? cli_usage(usage) : 0;
+	for (int i = 4; i < argc && status == 0; i++) {
+		int rc;
+		if (strcmp(argv[i], "--witness") != 0 || i + 1 >= argc || nw == TRACE_NOTE_MAX_SIGNATURES)
+			status = cli_usage(usage);
+		else if ((rc = trace_verifier_new(&w[nw], argv[++i])) != TRACE_OK)
+			status = cli_fail(rc, "log add-cosignatures: --witness");
+		else
+			nw++;
+	}
+	uint8_t *note = NULL;
 	size_t len;
 	trace_log *log;
-	if (cli_read(argv[3], &note, &len))
-		return EXIT_USAGE;
-	int status = open_log(argv[2], 0, &log);
-	if (status == 0) {
-		int rc = trace_log_checkpoint_add_cosignatures(log, (const char *)note, len);
+	if (status == 0 && cli_read(argv[3], &note, &len))
+		status = EXIT_USAGE;
+	if (status == 0 && (status = open_log(argv[2], 0, &log)) == 0) {
+		int rc = nw ? trace_log_checkpoint_add_witnessed(log, (const char *)note, len,
+		                                                 (const trace_verifier *const *)w, nw)
+		            : trace_log_checkpoint_add_cosignatures(log, (const char *)note, len);
 		if (rc)
 			status = cli_fail(rc, "log add-cosignatures");
 		trace_log_close(log);
 	}
+	for (size_t i = 0; i < nw; i++)
+		trace_verifier_free(w[i]);
 	free(note);
 	return status;
 }

@@ -195,6 +195,23 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_add_cosignatures(trace_log 
                                                                       size_t len);
 
 /**
+ * @brief Stores the cosignatures of trusted witnesses for a checkpoint the log signed.
+ *
+ * As trace_log_checkpoint_add_cosignatures(), but only signature lines from
+ * @p witnesses (tlog-cosignature or Ed25519 verifier keys) are stored, and
+ * each is verified first: a witness whose signature fails rejects the whole
+ * note, and at least one witness must have signed.  Lines from other keys
+ * are left out.
+ * @return TRACE_OK, TRACE_ENOTFOUND (no such checkpoint), TRACE_EBADSIG (names
+ *         the failing key, or says no witness signed), TRACE_EINVAL, TRACE_EIO.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_add_witnessed(trace_log *log, const char *note,
+                                                                   size_t len,
+                                                                   const trace_verifier *const *witnesses,
+                                                                   size_t nwitnesses);
+
+/**
  * @brief A C2SP tlog-proof for entry @p index against the stored checkpoint
  * of size @p size (UINT64_MAX: the latest checkpoint).
  * @return TRACE_OK, TRACE_ENOTFOUND (no such checkpoint), TRACE_EINVAL, TRACE_EIO, TRACE_ENOMEM.

@@ -12,6 +12,7 @@
 #include "../error_internal.h"
 #include "../util/alloc.h"
 #include "../util/sbuf.h"
+#include "../note/note_internal.h"
 
 int trace_log_checkpoint_get(trace_buf *out, trace_log *log, uint64_t size)
 {
@@ -139,7 +140,10 @@ static void merge_lines(trace__sbuf *b, const char *add, size_t add_len)
 	}
 }
 
-int trace_log_checkpoint_add_cosignatures(trace_log *log, const char *note, size_t len)
+/* Merges signature lines of @note into the stored note for its checkpoint:
+ * all of them, or with @witnesses only those lines the witnesses signed. */
+static int add_signatures(trace_log *log, const char *note, size_t len, const trace_verifier *const *witnesses,
+                          size_t nwitnesses, const char *fn)
 {
 	trace_note *n = NULL;
 	trace_checkpoint *c = NULL;
@@ -148,8 +152,8 @@ int trace_log_checkpoint_add_cosignatures(trace_log *log, const char *note, size
 	size_t text_len;
 	int rc;
 
-	if (log == NULL || note == NULL)
-		return trace__fail(TRACE_EINVAL, "trace_log_checkpoint_add_cosignatures: NULL argument");
+	if (log == NULL || note == NULL || (witnesses == NULL && nwitnesses))
+		return trace__fail(TRACE_EINVAL, "%s: NULL argument", fn);
 	if (log->readonly)
 		return trace__fail(TRACE_EINVAL, "%s is open read-only", log->dir);
 	if ((rc = trace_note_parse(&n, note, len)))
@@ -168,7 +172,25 @@ int trace_log_checkpoint_add_cosignatures(trace_log *log, const char *note, size
 	}
 	trace__sbuf b = TRACE__SBUF_INIT;
 	trace__sbuf_put(&b, stored.ptr, stored.size);
-	merge_lines(&b, note + text_len + 1, len - text_len - 1);
+	if (witnesses == NULL) {
+		merge_lines(&b, note + text_len + 1, len - text_len - 1);
+	} else {
+		trace__sbuf lines = TRACE__SBUF_INIT;
+		trace_buf kept = TRACE_BUF_INIT;
+		if (trace__note_signed_by_any(n, witnesses, nwitnesses) == 0)
+			rc = trace__fail(TRACE_EBADSIG, "the note carries no cosignature from any of the %zu given witnesses",
+			                 nwitnesses);
+		else if ((rc = trace_note_verify(n, witnesses, nwitnesses)) == TRACE_OK) {
+			trace__note_put_verified(&lines, n);
+			if ((rc = trace__sbuf_finish(&lines, &kept)) == TRACE_OK)
+				merge_lines(&b, (const char *)kept.ptr, kept.size);
+			trace_buf_dispose(&kept);
+		}
+		if (rc) {
+			trace__sbuf_free(&b);
+			goto done;
+		}
+	}
 	if ((rc = trace__sbuf_finish(&b, &merged)))
 		goto done;
 	/* The merged note must still parse (at most 100 signatures). */
@@ -182,6 +204,19 @@ done:
 	trace_checkpoint_free(c);
 	trace_note_free(n);
 	return rc;
+}
+
+int trace_log_checkpoint_add_cosignatures(trace_log *log, const char *note, size_t len)
+{
+	return add_signatures(log, note, len, NULL, 0, "trace_log_checkpoint_add_cosignatures");
+}
+
+int trace_log_checkpoint_add_witnessed(trace_log *log, const char *note, size_t len,
+                                       const trace_verifier *const *witnesses, size_t nwitnesses)
+{
+	if (nwitnesses == 0)
+		return trace__fail(TRACE_EINVAL, "trace_log_checkpoint_add_witnessed: no witness keys given");
+	return add_signatures(log, note, len, witnesses, nwitnesses, "trace_log_checkpoint_add_witnessed");
 }
 
 int trace_log_prove(trace_buf *out, trace_log *log, uint64_t index, uint64_t size)

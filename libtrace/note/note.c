@@ -259,6 +259,25 @@ static void put_signature_line(trace__sbuf *b, const char *name, const uint8_t *
 	trace__sbuf_putc(b, '\n');
 }
 
+size_t trace__note_signed_by_any(const trace_note *n, const trace_verifier *const *keys, size_t nkeys)
+{
+	size_t count = 0;
+	for (size_t i = 0; i < n->nsigs; i++)
+		for (size_t k = 0; k < nkeys; k++)
+			if (keys[k] != NULL && keys[k]->key_id == n->sigs[i].key_id && strcmp(keys[k]->name, n->sigs[i].name) == 0) {
+				count++;
+				break;
+			}
+	return count;
+}
+
+void trace__note_put_verified(trace__sbuf *b, const trace_note *n)
+{
+	for (size_t i = 0; i < n->nsigs; i++)
+		if (n->sigs[i].verified_by != NULL)
+			put_signature_line(b, n->sigs[i].name, n->sigs[i].payload, n->sigs[i].payload_len);
+}
+
 int trace_note_sign(trace_buf *out, const char *text, size_t len,
                     trace_signer *const *signers, size_t n, uint64_t timestamp)
 {

@@ -4,6 +4,7 @@
 
 #include "trace/note.h"
 #include "../crypto.h"
+#include "../util/sbuf.h"
 
 struct trace_verifier {
 	char *name;
@@ -29,5 +30,10 @@ int trace__cosignature_message(uint8_t **out, size_t *len, const char *text, siz
                                uint64_t timestamp);
 /* Checks note text: UTF-8, no control characters but newline, ends in newline. */
 int trace__note_text_check(const char *text, size_t len);
+/* How many of @n's signature lines name one of @keys (name and key ID). */
+size_t trace__note_signed_by_any(const trace_note *n, const trace_verifier *const *keys, size_t nkeys);
+/* Appends the signature lines the last trace_note_verify() accepted, as
+ * they were received (name and payload re-encoded byte for byte). */
+void trace__note_put_verified(trace__sbuf *b, const trace_note *n);
 
 #endif

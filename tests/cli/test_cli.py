@@ -174,7 +174,20 @@ def test_witness_cosignature(ledger):
     Ed25519PublicKey.from_public_bytes(raw_key[1:]).verify(raw[12:], b"cosignature/v1\ntime %d\n" % ts + text)
     f = tmp / "cosigned"
     f.write_bytes(cosigned)
-    trace("log", "add-cosignatures", tmp / "L", f)
+    # With witness keys given, only their verified cosignatures are stored.
+    other = trace("key", "generate", "--name", "regulator.example/w2", "--out", tmp / "w2.key",
+                  "--witness").stdout.decode().strip()
+    r = trace("log", "add-cosignatures", tmp / "L", f, "--witness", other, check=False)
+    assert r.returncode == 1 and b"no cosignature from any of the 1 given witnesses" in r.stderr
+    forged = cosigned[:-10] + (b"B" if cosigned[-10:-9] == b"A" else b"A") + cosigned[-9:]
+    fg = tmp / "forged"
+    fg.write_bytes(forged)
+    r = trace("log", "add-cosignatures", tmp / "L", fg, "--witness", wvkey, "--witness", other, check=False)
+    assert r.returncode == 1 and b"regulator.example/w1" in r.stderr
+    r = trace("log", "add-cosignatures", tmp / "L", f, "--witness", check=False)
+    assert r.returncode == 2 and b"usage" in r.stderr
+    trace("log", "add-cosignatures", tmp / "L", f, "--witness", wvkey, "--witness", other)
+    assert trace("log", "prove", tmp / "L", "--index", 3).stdout.count("\u2014 regulator.example/w1 ".encode()) == 1
     policy = tmp / "policy"
     policy.write_text(f"log {vkey}\nwitness R {wvkey}\nquorum R\n")
     proof = tmp / "p"

@@ -352,12 +352,100 @@ static void map_growth_and_misuse(void)
 	free(dir);
 }
 
+/* One witness key and a signer for it. */
+static trace_signer *witness(const char *name, trace_verifier **v)
+{
+	trace_buf sk = TRACE_BUF_INIT, vk = TRACE_BUF_INIT;
+	trace_signer *s;
+	CHECK_OK(trace_key_generate(&sk, &vk, name, TRACE_KEY_COSIGNATURE_V1));
+	CHECK_OK(trace_signer_from_skey(&s, (char *)sk.ptr));
+	CHECK_OK(trace_verifier_new(v, (char *)vk.ptr));
+	trace_buf_dispose(&sk);
+	trace_buf_dispose(&vk);
+	return s;
+}
+
+/* Cosignatures checked against the witnesses a log trusts: only theirs are stored. */
+static void witnessed(void)
+{
+	char *dir = strdup(test_tmpdir("witnessed"));
+	trace_log *log = create(dir, 0);
+	uint8_t buf[128];
+	size_t len = test_entry(buf, 1);
+	const uint8_t *p = buf;
+	trace_signer *s, *a, *b, *c;
+	trace_verifier *va, *vb, *vc;
+	CHECK_OK(trace_log_append(NULL, log, &p, &len, 1));
+	CHECK_OK(trace_signer_from_skey(&s, TEST_SKEY));
+	a = witness("witness.example/a", &va);
+	b = witness("witness.example/b", &vb);
+	c = witness("stranger.example/c", &vc);
+	trace_buf cp = TRACE_BUF_INIT, n1 = TRACE_BUF_INIT, n2 = TRACE_BUF_INIT, n3 = TRACE_BUF_INIT;
+	trace_buf got = TRACE_BUF_INIT;
+	CHECK_OK(trace_log_checkpoint_sign(&cp, log, s));
+	CHECK_OK(trace_note_cosign(&n1, (char *)cp.ptr, cp.size, a, 1700000000));
+	CHECK_OK(trace_note_cosign(&n2, (char *)n1.ptr, n1.size, c, 1700000001));
+	const trace_verifier *trusted[2] = { va, vb };
+
+	/* a's line is stored, the stranger's is not. */
+	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)n2.ptr, n2.size, trusted, 2));
+	CHECK_OK(trace_log_checkpoint_get(&got, log, 1));
+	CHECK(got.size == n1.size && memcmp(got.ptr, n1.ptr, n1.size) == 0);
+	trace_buf_dispose(&got);
+
+	/* No trusted witness signed: refused, nothing stored. */
+	const trace_verifier *only_b[1] = { vb };
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)n2.ptr, n2.size, only_b, 1), TRACE_EBADSIG);
+	CHECK_MSG("no cosignature from any of the 1 given witnesses");
+
+	/* A trusted witness whose signature fails rejects the note, good lines included. */
+	CHECK_OK(trace_note_cosign(&n3, (char *)cp.ptr, cp.size, b, 1700000002));
+	char *bad = malloc(n3.size + n2.size);
+	CHECK(bad != NULL);
+	size_t cut = cp.size;	/* the checkpoint, then b's line, then c's line */
+	memcpy(bad, n3.ptr, n3.size);
+	bad[n3.size - 10] = bad[n3.size - 10] == 'A' ? 'B' : 'A';	/* inside b's signature */
+	memcpy(bad + n3.size, n2.ptr + cut, n2.size - cut);
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, bad, n3.size + n2.size - cut, trusted, 2), TRACE_EBADSIG);
+	CHECK_MSG("witness.example/b");
+	CHECK_OK(trace_log_checkpoint_get(&got, log, 1));
+	CHECK(got.size == n1.size && memcmp(got.ptr, n1.ptr, n1.size) == 0);
+	trace_buf_dispose(&got);
+	free(bad);
+
+	/* The log's own signature is still required, and some witness key. */
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)n2.ptr, n2.size, trusted, 0), TRACE_EINVAL);
+	CHECK_MSG("no witness keys");
+
+	/* b's good cosignature joins a's. */
+	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)n3.ptr, n3.size, trusted, 2));
+	CHECK_OK(trace_log_checkpoint_get(&got, log, 1));
+	CHECK(got.size == n1.size + (n3.size - cp.size) && memcmp(got.ptr, n1.ptr, n1.size) == 0 &&
+	      memcmp(got.ptr + n1.size, n3.ptr + cp.size, n3.size - cp.size) == 0);
+	trace_buf_dispose(&got);
+
+	trace_buf_dispose(&cp);
+	trace_buf_dispose(&n1);
+	trace_buf_dispose(&n2);
+	trace_buf_dispose(&n3);
+	trace_signer_free(s);
+	trace_signer_free(a);
+	trace_signer_free(b);
+	trace_signer_free(c);
+	trace_verifier_free(va);
+	trace_verifier_free(vb);
+	trace_verifier_free(vc);
+	trace_log_close(log);
+	free(dir);
+}
+
 int main(int argc, char **argv)
 {
 	trace_tool = argc > 1 ? argv[1] : NULL;
 	CHECK_OK(trace_hasher_new(&h, TRACE_SUITE_SHA256_ED25519));
 	big_log();
 	map_growth_and_misuse();
+	witnessed();
 	trace_hasher_free(h);
 	return test_done("log");
 }
