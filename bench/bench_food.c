@@ -521,19 +521,22 @@ int main(int argc, char **argv)
 		}
 	double s50 = pct(lat, STATUS_SAMPLE, 0.5);
 
-	progress("trace forward from %d raw lots", FORWARD_RUNS);
-	double fwd[FORWARD_RUNS];
-	for (int i = 0; i < FORWARD_RUNS; i++) {
-		char code[SCN_CODE_MAX];
-		unsigned rl = (unsigned)((uint64_t)i * 7919 % P->raw_lots);	/* the same lots as bench_pg */
-		scn_raw_lot_code(code, P, rl);
-		double q0 = bench_now();
-		uint64_t items = forward_items(l, code, NULL, NULL);
-		fwd[i] = bench_now() - q0;
-		BENCH_REQUIRE(items == scn_items_downstream_of_raw(P, rl), "trace forward from %s: %" PRIu64
-		              " items, expected %" PRIu64, code, items, scn_items_downstream_of_raw(P, rl));
-	}
-	double f50 = pct(fwd, FORWARD_RUNS, 0.5);
+	/* Each lot twice: the first pass maps the pages into this process, the
+	 * second runs warm, as the history sample does (bench_pg does the same). */
+	progress("trace forward from %d raw lots (first pass, then again warm)", FORWARD_RUNS);
+	double fwd[FORWARD_RUNS], fwd_warm[FORWARD_RUNS];
+	for (int pass = 0; pass < 2; pass++)
+		for (int i = 0; i < FORWARD_RUNS; i++) {
+			char code[SCN_CODE_MAX];
+			unsigned rl = (unsigned)((uint64_t)i * 7919 % P->raw_lots);	/* the same lots as bench_pg */
+			scn_raw_lot_code(code, P, rl);
+			double q0 = bench_now();
+			uint64_t items = forward_items(l, code, NULL, NULL);
+			(pass ? fwd_warm : fwd)[i] = bench_now() - q0;
+			BENCH_REQUIRE(items == scn_items_downstream_of_raw(P, rl), "trace forward from %s: %" PRIu64
+			              " items, expected %" PRIu64, code, items, scn_items_downstream_of_raw(P, rl));
+		}
+	double f50 = pct(fwd, FORWARD_RUNS, 0.5), fw50 = pct(fwd_warm, FORWARD_RUNS, 0.5);
 	uint64_t rss_forward = bench_peak_rss(), anon_forward = bench_anon_rss();
 
 	/* The heap one query holds, sampled at every step (untimed pass). */
@@ -632,7 +635,10 @@ int main(int argc, char **argv)
 	row("status of one item, warm (p50)", bench_fmt_time(a, sizeof a, s50), "constant time", "", "");
 	snprintf(a, sizeof a, "%s (%" PRIu64 " items)", bench_fmt_time(t1, sizeof t1, f50), scn_items_downstream_of_raw(P, 0));
 	snprintf(b, sizeof b, "< 50 ms%s", verdict(f50 < 50e-3));
-	row("trace forward from a raw lot to its items (median of 11)", a, b, "", "");
+	row("trace forward from a raw lot to its items (median of 11, first run)", a, b, "", "");
+	snprintf(a, sizeof a, "%s (%" PRIu64 " items)", bench_fmt_time(t1, sizeof t1, fw50), scn_items_downstream_of_raw(P, 0));
+	snprintf(b, sizeof b, "< 50 ms%s", verdict(fw50 < 50e-3));
+	row("trace forward from a raw lot to its items (median of 11, warm: the same lots again)", a, b, "", "");
 	snprintf(a, sizeof a, "%s (%" PRIu64 " codes marked)", bench_fmt_time(t1, sizeof t1, recall_s), affected);
 	snprintf(b, sizeof b, "< 100 ms%s", verdict(recall_s < 100e-3));
 	row("recall of a production lot of 10,000 items, status updated for all", a, b, "", "");
@@ -693,6 +699,7 @@ int main(int argc, char **argv)
 	result("history_p99_us", h99 * 1e6);
 	result("status_p50_us", s50 * 1e6);
 	result("forward_ms", f50 * 1e3);
+	result("forward_warm_ms", fw50 * 1e3);
 	result("recall_ms", recall_s * 1e3);
 	result("recall_codes", (double)affected);
 	result("verify_s", audit_s);
