@@ -230,8 +230,10 @@ static int log_add_cosignatures(int argc, char **argv)
 	int status = argc < 4 ? cli_usage(usage) : 0;
 	for (int i = 4; i < argc && status == 0; i++) {
 		int rc;
-		if (strcmp(argv[i], "--witness") != 0 || i + 1 >= argc || nw == TRACE_NOTE_MAX_SIGNATURES)
+		if (strcmp(argv[i], "--witness") != 0 || i + 1 >= argc)
 			status = cli_usage(usage);
+		else if (nw == TRACE_NOTE_MAX_SIGNATURES)
+			status = cli_usage("trace log add-cosignatures: more than 100 --witness keys");
 		else if ((rc = trace_verifier_new(&w[nw], argv[++i])) != TRACE_OK)
 			status = cli_fail(rc, "log add-cosignatures: --witness");
 		else

@@ -198,12 +198,14 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_add_cosignatures(trace_log 
  * @brief Stores the cosignatures of trusted witnesses for a checkpoint the log signed.
  *
  * As trace_log_checkpoint_add_cosignatures(), but only signature lines from
- * @p witnesses (tlog-cosignature or Ed25519 verifier keys) are stored, and
- * each is verified first: a witness whose signature fails rejects the whole
- * note, and at least one witness must have signed.  Lines from other keys
- * are left out.
+ * @p witnesses (tlog-cosignature or Ed25519 verifier keys, not the log's
+ * own) are stored, and every one of their lines is verified first: a line
+ * that fails rejects the whole note, and at least one witness must have
+ * signed.  Lines from other keys are left out.
  * @return TRACE_OK, TRACE_ENOTFOUND (no such checkpoint), TRACE_EBADSIG (names
- *         the failing key, or says no witness signed), TRACE_EINVAL, TRACE_EIO.
+ *         the failing key, or says no witness signed), TRACE_EINVAL,
+ *         TRACE_ELIMIT (more than TRACE_NOTE_MAX_SIGNATURES once merged),
+ *         TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_add_witnessed(trace_log *log, const char *note,

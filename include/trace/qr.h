@@ -222,11 +222,11 @@ TRACE_API void trace_qr_renderer_free(trace_qr_renderer *r);
 /**
  * @brief Sets the renderer's deflate level for the PNGs it writes next.
  *
- * 1 (the default) is fast compression with fixed Huffman codes, about 500
- * bytes for a Digital Link label at 4 pixels per module.  0 stores the
- * pixels uncompressed: about a third of level 1's encoding time and eight
- * times the size (for printers fed over a local link).  2 to 9 compress
- * harder and more slowly.
+ * 1 (the default) is fast run-length compression, about 480 bytes for a
+ * Digital Link label at 4 pixels per module.  0 stores the pixels
+ * uncompressed: about half of level 1's encoding time and seven times the
+ * size (for printers fed over a local link).  2 to 9 compress harder and
+ * more slowly.
  * @param[in] level 0 to 9.
  * @return TRACE_OK or TRACE_EINVAL.
  * @since 1.0

@@ -177,10 +177,11 @@ static int add_signatures(trace_log *log, const char *note, size_t len, const tr
 	} else {
 		trace__sbuf lines = TRACE__SBUF_INIT;
 		trace_buf kept = TRACE_BUF_INIT;
-		if (trace__note_signed_by_any(n, witnesses, nwitnesses) == 0)
+		size_t verified = 0;
+		if ((rc = trace__note_verify_each(n, witnesses, nwitnesses, &verified)) == TRACE_OK && verified == 0)
 			rc = trace__fail(TRACE_EBADSIG, "the note carries no cosignature from any of the %zu given witnesses",
 			                 nwitnesses);
-		else if ((rc = trace_note_verify(n, witnesses, nwitnesses)) == TRACE_OK) {
+		if (rc == TRACE_OK) {
 			trace__note_put_verified(&lines, n);
 			if ((rc = trace__sbuf_finish(&lines, &kept)) == TRACE_OK)
 				merge_lines(&b, (const char *)kept.ptr, kept.size);
@@ -214,8 +215,17 @@ int trace_log_checkpoint_add_cosignatures(trace_log *log, const char *note, size
 int trace_log_checkpoint_add_witnessed(trace_log *log, const char *note, size_t len,
                                        const trace_verifier *const *witnesses, size_t nwitnesses)
 {
-	if (nwitnesses == 0)
-		return trace__fail(TRACE_EINVAL, "trace_log_checkpoint_add_witnessed: no witness keys given");
+	if (log == NULL || witnesses == NULL || nwitnesses == 0)
+		return trace__fail(TRACE_EINVAL, "trace_log_checkpoint_add_witnessed: no log or no witness keys given");
+	for (size_t i = 0; i < nwitnesses; i++) {
+		if (witnesses[i] == NULL)
+			return trace__fail(TRACE_EINVAL, "trace_log_checkpoint_add_witnessed: witness key %zu is NULL", i);
+		/* The log's own signature is not a witness's. */
+		if (trace_verifier_key_id(witnesses[i]) == trace_verifier_key_id(log->verifier) &&
+		    strcmp(trace_verifier_name(witnesses[i]), trace_verifier_name(log->verifier)) == 0)
+			return trace__fail(TRACE_EINVAL, "witness key %s is the log's own key",
+			                   trace_verifier_name(witnesses[i]));
+	}
 	return add_signatures(log, note, len, witnesses, nwitnesses, "trace_log_checkpoint_add_witnessed");
 }
 

@@ -259,16 +259,30 @@ static void put_signature_line(trace__sbuf *b, const char *name, const uint8_t *
 	trace__sbuf_putc(b, '\n');
 }
 
-size_t trace__note_signed_by_any(const trace_note *n, const trace_verifier *const *keys, size_t nkeys)
+int trace__note_verify_each(trace_note *n, const trace_verifier *const *keys, size_t nkeys, size_t *verified)
 {
-	size_t count = 0;
+	*verified = 0;
 	for (size_t i = 0; i < n->nsigs; i++)
-		for (size_t k = 0; k < nkeys; k++)
-			if (keys[k] != NULL && keys[k]->key_id == n->sigs[i].key_id && strcmp(keys[k]->name, n->sigs[i].name) == 0) {
-				count++;
-				break;
+		n->sigs[i].verified_by = NULL;
+	for (size_t i = 0; i < n->nsigs; i++) {
+		note_sig *s = &n->sigs[i];
+		for (size_t k = 0; k < nkeys; k++) {
+			const trace_verifier *v = keys[k];
+			if (v->key_id != s->key_id || strcmp(v->name, s->name) != 0)
+				continue;
+			int rc = verify_one(n, s, v);
+			if (rc) {
+				for (size_t j = 0; j < n->nsigs; j++)
+					n->sigs[j].verified_by = NULL;
+				*verified = 0;
+				return rc;
 			}
-	return count;
+			s->verified_by = v;
+			++*verified;
+			break;
+		}
+	}
+	return TRACE_OK;
 }
 
 void trace__note_put_verified(trace__sbuf *b, const trace_note *n)

@@ -30,9 +30,11 @@ int trace__cosignature_message(uint8_t **out, size_t *len, const char *text, siz
                                uint64_t timestamp);
 /* Checks note text: UTF-8, no control characters but newline, ends in newline. */
 int trace__note_text_check(const char *text, size_t len);
-/* How many of @n's signature lines name one of @keys (name and key ID). */
-size_t trace__note_signed_by_any(const trace_note *n, const trace_verifier *const *keys, size_t nkeys);
-/* Appends the signature lines the last trace_note_verify() accepted, as
+/* Verifies every signature line of @n made by one of @keys (none NULL),
+ * repeats included; any failure rejects the note.  @verified counts the
+ * lines that verified; other keys' lines are left unmarked. */
+int trace__note_verify_each(trace_note *n, const trace_verifier *const *keys, size_t nkeys, size_t *verified);
+/* Appends the signature lines the last verification accepted, as
  * they were received (name and payload re-encoded byte for byte). */
 void trace__note_put_verified(trace__sbuf *b, const trace_note *n);
 

@@ -174,6 +174,8 @@ def test_witness_cosignature(ledger):
     Ed25519PublicKey.from_public_bytes(raw_key[1:]).verify(raw[12:], b"cosignature/v1\ntime %d\n" % ts + text)
     f = tmp / "cosigned"
     f.write_bytes(cosigned)
+    # Without witness keys, lines are stored as received (the policy checks them later).
+    trace("log", "add-cosignatures", tmp / "L", f)
     # With witness keys given, only their verified cosignatures are stored.
     other = trace("key", "generate", "--name", "regulator.example/w2", "--out", tmp / "w2.key",
                   "--witness").stdout.decode().strip()
@@ -186,6 +188,8 @@ def test_witness_cosignature(ledger):
     assert r.returncode == 1 and b"regulator.example/w1" in r.stderr
     r = trace("log", "add-cosignatures", tmp / "L", f, "--witness", check=False)
     assert r.returncode == 2 and b"usage" in r.stderr
+    r = trace("log", "add-cosignatures", tmp / "L", f, "--witness", vkey, check=False)
+    assert r.returncode != 0 and b"the log's own key" in r.stderr
     trace("log", "add-cosignatures", tmp / "L", f, "--witness", wvkey, "--witness", other)
     assert trace("log", "prove", tmp / "L", "--index", 3).stdout.count("\u2014 regulator.example/w1 ".encode()) == 1
     policy = tmp / "policy"

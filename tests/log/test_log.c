@@ -352,12 +352,12 @@ static void map_growth_and_misuse(void)
 	free(dir);
 }
 
-/* One witness key and a signer for it. */
-static trace_signer *witness(const char *name, trace_verifier **v)
+/* A witness key of @type and a signer for it. */
+static trace_signer *witness(const char *name, int type, trace_verifier **v)
 {
 	trace_buf sk = TRACE_BUF_INIT, vk = TRACE_BUF_INIT;
 	trace_signer *s;
-	CHECK_OK(trace_key_generate(&sk, &vk, name, TRACE_KEY_COSIGNATURE_V1));
+	CHECK_OK(trace_key_generate(&sk, &vk, name, type));
 	CHECK_OK(trace_signer_from_skey(&s, (char *)sk.ptr));
 	CHECK_OK(trace_verifier_new(v, (char *)vk.ptr));
 	trace_buf_dispose(&sk);
@@ -365,76 +365,116 @@ static trace_signer *witness(const char *name, trace_verifier **v)
 	return s;
 }
 
-/* Cosignatures checked against the witnesses a log trusts: only theirs are stored. */
+/* The stored note at size 1 is exactly @want. */
+static void stored_is(trace_log *log, const char *want, size_t len)
+{
+	trace_buf got = TRACE_BUF_INIT;
+	CHECK_OK(trace_log_checkpoint_get(&got, log, 1));
+	CHECK(got.size == len && memcmp(got.ptr, want, len) == 0);
+	trace_buf_dispose(&got);
+}
+
+/* @a, then the signature lines of @b (the notes share their text). */
+static char *join(const trace_buf *a, const trace_buf *b, size_t text_len, size_t *len)
+{
+	char *p = malloc(a->size + b->size);
+	CHECK(p != NULL);
+	memcpy(p, a->ptr, a->size);
+	memcpy(p + a->size, (const char *)b->ptr + text_len, b->size - text_len);
+	*len = a->size + b->size - text_len;
+	return p;
+}
+
+/* Cosignatures checked against the witnesses a log trusts: only theirs are
+ * stored, every one of their lines must verify, and a failure stores nothing. */
 static void witnessed(void)
 {
 	char *dir = strdup(test_tmpdir("witnessed"));
 	trace_log *log = create(dir, 0);
 	uint8_t buf[128];
-	size_t len = test_entry(buf, 1);
+	size_t len = test_entry(buf, 1), n;
 	const uint8_t *p = buf;
-	trace_signer *s, *a, *b, *c;
-	trace_verifier *va, *vb, *vc;
+	trace_signer *s, *a, *b, *c, *e;
+	trace_verifier *va, *vb, *vc, *ve, *vlog;
 	CHECK_OK(trace_log_append(NULL, log, &p, &len, 1));
 	CHECK_OK(trace_signer_from_skey(&s, TEST_SKEY));
-	a = witness("witness.example/a", &va);
-	b = witness("witness.example/b", &vb);
-	c = witness("stranger.example/c", &vc);
-	trace_buf cp = TRACE_BUF_INIT, n1 = TRACE_BUF_INIT, n2 = TRACE_BUF_INIT, n3 = TRACE_BUF_INIT;
-	trace_buf got = TRACE_BUF_INIT;
+	CHECK_OK(trace_verifier_new(&vlog, TEST_VKEY));
+	a = witness("witness.example/a", TRACE_KEY_COSIGNATURE_V1, &va);
+	b = witness("witness.example/b", TRACE_KEY_COSIGNATURE_V1, &vb);
+	c = witness("stranger.example/c", TRACE_KEY_COSIGNATURE_V1, &vc);
+	e = witness("witness.example/ed25519", TRACE_KEY_ED25519, &ve);
+	trace_buf cp = TRACE_BUF_INIT, na = TRACE_BUF_INIT, nac = TRACE_BUF_INIT, nb = TRACE_BUF_INIT,
+	          ne = TRACE_BUF_INIT;
 	CHECK_OK(trace_log_checkpoint_sign(&cp, log, s));
-	CHECK_OK(trace_note_cosign(&n1, (char *)cp.ptr, cp.size, a, 1700000000));
-	CHECK_OK(trace_note_cosign(&n2, (char *)n1.ptr, n1.size, c, 1700000001));
-	const trace_verifier *trusted[2] = { va, vb };
+	size_t text_len = (size_t)(strstr((char *)cp.ptr, "\n\n") - (char *)cp.ptr) + 1;	/* text, then a blank line */
+	CHECK_OK(trace_note_cosign(&na, (char *)cp.ptr, cp.size, a, 1700000000));
+	CHECK_OK(trace_note_cosign(&nac, (char *)na.ptr, na.size, c, 1700000001));
+	CHECK_OK(trace_note_cosign(&nb, (char *)cp.ptr, cp.size, b, 1700000002));
+	const trace_verifier *trusted[3] = { va, vb, ve };
 
-	/* a's line is stored, the stranger's is not. */
-	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)n2.ptr, n2.size, trusted, 2));
-	CHECK_OK(trace_log_checkpoint_get(&got, log, 1));
-	CHECK(got.size == n1.size && memcmp(got.ptr, n1.ptr, n1.size) == 0);
-	trace_buf_dispose(&got);
-
-	/* No trusted witness signed: refused, nothing stored. */
+	/* Refusals first; each leaves the stored note as the log signed it. */
 	const trace_verifier *only_b[1] = { vb };
-	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)n2.ptr, n2.size, only_b, 1), TRACE_EBADSIG);
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)nac.ptr, nac.size, only_b, 1), TRACE_EBADSIG);
 	CHECK_MSG("no cosignature from any of the 1 given witnesses");
-
-	/* A trusted witness whose signature fails rejects the note, good lines included. */
-	CHECK_OK(trace_note_cosign(&n3, (char *)cp.ptr, cp.size, b, 1700000002));
-	char *bad = malloc(n3.size + n2.size);
-	CHECK(bad != NULL);
-	size_t cut = cp.size;	/* the checkpoint, then b's line, then c's line */
-	memcpy(bad, n3.ptr, n3.size);
-	bad[n3.size - 10] = bad[n3.size - 10] == 'A' ? 'B' : 'A';	/* inside b's signature */
-	memcpy(bad + n3.size, n2.ptr + cut, n2.size - cut);
-	CHECK_RC(trace_log_checkpoint_add_witnessed(log, bad, n3.size + n2.size - cut, trusted, 2), TRACE_EBADSIG);
+	/* A bad line from b, then good ones from a and the stranger. */
+	char *bad = join(&nb, &nac, cp.size, &n);
+	bad[nb.size - 10] = bad[nb.size - 10] == 'A' ? 'B' : 'A';	/* inside b's signature */
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, bad, n, trusted, 3), TRACE_EBADSIG);
 	CHECK_MSG("witness.example/b");
-	CHECK_OK(trace_log_checkpoint_get(&got, log, 1));
-	CHECK(got.size == n1.size && memcmp(got.ptr, n1.ptr, n1.size) == 0);
-	trace_buf_dispose(&got);
 	free(bad);
-
-	/* The log's own signature is still required, and some witness key. */
-	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)n2.ptr, n2.size, trusted, 0), TRACE_EINVAL);
+	/* a's good line, then a forged repeat of it. */
+	bad = join(&na, &na, cp.size, &n);
+	bad[n - 10] = bad[n - 10] == 'A' ? 'B' : 'A';
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, bad, n, trusted, 3), TRACE_EBADSIG);
+	CHECK_MSG("witness.example/a");
+	free(bad);
+	/* a's line without the log's signature. */
+	bad = malloc(na.size);
+	CHECK(bad != NULL);
+	memcpy(bad, na.ptr, text_len + 1);
+	memcpy(bad + text_len + 1, (char *)na.ptr + cp.size, na.size - cp.size);
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, bad, text_len + 1 + na.size - cp.size, trusted, 3),
+	         TRACE_EBADSIG);
+	free(bad);
+	/* No witness, a NULL witness, the log's own key as a witness. */
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)na.ptr, na.size, trusted, 0), TRACE_EINVAL);
 	CHECK_MSG("no witness keys");
+	const trace_verifier *with_null[2] = { va, NULL };
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)na.ptr, na.size, with_null, 2), TRACE_EINVAL);
+	CHECK_MSG("witness key 1 is NULL");
+	const trace_verifier *with_log[2] = { va, vlog };
+	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)cp.ptr, cp.size, with_log, 2), TRACE_EINVAL);
+	CHECK_MSG("the log's own key");
+	stored_is(log, (char *)cp.ptr, cp.size);
 
-	/* b's good cosignature joins a's. */
-	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)n3.ptr, n3.size, trusted, 2));
-	CHECK_OK(trace_log_checkpoint_get(&got, log, 1));
-	CHECK(got.size == n1.size + (n3.size - cp.size) && memcmp(got.ptr, n1.ptr, n1.size) == 0 &&
-	      memcmp(got.ptr + n1.size, n3.ptr + cp.size, n3.size - cp.size) == 0);
-	trace_buf_dispose(&got);
+	/* a's line is stored, the stranger's is not; twice changes nothing. */
+	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)nac.ptr, nac.size, trusted, 3));
+	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)nac.ptr, nac.size, trusted, 3));
+	stored_is(log, (char *)na.ptr, na.size);
+	/* b's good line joins a's, then an Ed25519 witness's plain note signature. */
+	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)nb.ptr, nb.size, trusted, 3));
+	char *ab = join(&na, &nb, cp.size, &n);
+	stored_is(log, ab, n);
+	trace_signer *both[2] = { s, e };
+	CHECK_OK(trace_note_sign(&ne, (char *)cp.ptr, text_len, both, 2, 0));
+	CHECK(ne.size > cp.size && memcmp(ne.ptr, cp.ptr, cp.size) == 0);
+	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)ne.ptr, ne.size, trusted, 3));
+	trace_buf abe = TRACE_BUF_INIT;
+	CHECK_OK(trace_log_checkpoint_get(&abe, log, 1));
+	CHECK(abe.size == n + ne.size - cp.size && memcmp(abe.ptr, ab, n) == 0 &&
+	      memcmp(abe.ptr + n, (char *)ne.ptr + cp.size, ne.size - cp.size) == 0);
+	trace_buf_dispose(&abe);
+	free(ab);
 
-	trace_buf_dispose(&cp);
-	trace_buf_dispose(&n1);
-	trace_buf_dispose(&n2);
-	trace_buf_dispose(&n3);
-	trace_signer_free(s);
-	trace_signer_free(a);
-	trace_signer_free(b);
-	trace_signer_free(c);
-	trace_verifier_free(va);
-	trace_verifier_free(vb);
-	trace_verifier_free(vc);
+	trace_buf bufs[5] = { cp, na, nac, nb, ne };
+	for (int i = 0; i < 5; i++)
+		trace_buf_dispose(&bufs[i]);
+	trace_signer *signers[5] = { s, a, b, c, e };
+	trace_verifier *verifiers[5] = { va, vb, vc, ve, vlog };
+	for (int i = 0; i < 5; i++) {
+		trace_signer_free(signers[i]);
+		trace_verifier_free(verifiers[i]);
+	}
 	trace_log_close(log);
 	free(dir);
 }

@@ -257,9 +257,11 @@ static void test_png(void)
 	trace_qr_free(qr);
 
 	CHECK_OK(trace_qr_new_datamatrix(&qr, "(01)09506000134352(10)ABC", &(trace_qr_opts){ 0, 0, TRACE_QR_MODE_GS1 }));
-	CHECK_OK(trace_qr_render_png(&b, qr, 3));
-	check_png(&b, qr, 3);
-	trace_buf_dispose(&b);
+	for (int m = 2; m <= 4; m++) {
+		CHECK_OK(trace_qr_render_png(&b, qr, m));
+		check_png(&b, qr, m);
+		trace_buf_dispose(&b);
+	}
 	trace_qr_free(qr);
 }
 
