@@ -505,6 +505,8 @@ int main(int argc, char **argv)
 			BENCH_REQUIRE(n == SCN_ITEM_HISTORY, "history of %s: %d events, expected %d", code, n, SCN_ITEM_HISTORY);
 		}
 	double h50 = pct(lat, (size_t)nhist, 0.5), h99 = pct(lat, (size_t)nhist, 0.99);
+	double stalls_per_s, stall_us;
+	bench_stalls(args.small ? 0.05 : 1.0, &stalls_per_s, &stall_us);
 	uint64_t rss_history = bench_peak_rss(), anon_history = bench_anon_rss();
 
 	for (int pass = 0; pass < 2; pass++)
@@ -632,6 +634,10 @@ int main(int argc, char **argv)
 	snprintf(b, sizeof b, "p50 < 20 µs, p99 < 100 µs%s", verdict(h50 < 20e-6 && h99 < 100e-6));
 	snprintf(op, sizeof op, "history of one item, warm (%d random items, %d events each)", nhist, SCN_ITEM_HISTORY);
 	row(op, a, b, "", "");
+	snprintf(a, sizeof a, "%.0f/s of %.1f µs on average (%.1f%% of the core)", stalls_per_s, stall_us,
+	         stalls_per_s * stall_us * 1e-4);
+	row("… stalls of this core outside our code (gaps > 10 µs in a loop reading the clock): a floor under p99",
+	    a, "", "", "");
 	row("status of one item, warm (p50)", bench_fmt_time(a, sizeof a, s50), "constant time", "", "");
 	snprintf(a, sizeof a, "%s (%" PRIu64 " items)", bench_fmt_time(t1, sizeof t1, f50), scn_items_downstream_of_raw(P, 0));
 	snprintf(b, sizeof b, "< 50 ms%s", verdict(f50 < 50e-3));
@@ -697,6 +703,8 @@ int main(int argc, char **argv)
 	result("raw_checkpoint_s", raw.raw_checkpoint_s);
 	result("history_p50_us", h50 * 1e6);
 	result("history_p99_us", h99 * 1e6);
+	result("stalls_per_s", stalls_per_s);
+	result("stall_us", stall_us);
 	result("status_p50_us", s50 * 1e6);
 	result("forward_ms", f50 * 1e3);
 	result("forward_warm_ms", fw50 * 1e3);

@@ -45,6 +45,26 @@ static inline double bench_cpu_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* Stalls of this core that no code of ours causes: a loop that only reads
+ * the clock for @seconds counts the gaps above 10 us (interrupts, the
+ * hypervisor taking the core).  A query of t us is hit with probability
+ * about rate * t, which sets a floor under tail latencies (p99). */
+static inline void bench_stalls(double seconds, double *per_s, double *mean_us)
+{
+	double t0 = bench_now(), last = t0, sum = 0;
+	long n = 0;
+	while (last - t0 < seconds) {
+		double t = bench_now();
+		if (t - last > 10e-6) {
+			n++;
+			sum += t - last;
+		}
+		last = t;
+	}
+	*per_s = (double)n / seconds;
+	*mean_us = n ? sum / (double)n * 1e6 : 0;
+}
+
 /* Peak resident set size of the process so far, in bytes.  Pages of LMDB's
  * memory map that the process touched count too: a scan of a 300 MB log
  * shows up here even though none of it is heap. */
