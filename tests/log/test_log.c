@@ -435,6 +435,7 @@ static void witnessed(void)
 	memcpy(bad + text_len + 1, (char *)na.ptr + cp.size, na.size - cp.size);
 	CHECK_RC(trace_log_checkpoint_add_witnessed(log, bad, text_len + 1 + na.size - cp.size, trusted, 3),
 	         TRACE_EBADSIG);
+	CHECK_MSG("no signature from a known key");
 	free(bad);
 	/* No witness, a NULL witness, the log's own key as a witness. */
 	CHECK_RC(trace_log_checkpoint_add_witnessed(log, (char *)na.ptr, na.size, trusted, 0), TRACE_EINVAL);
@@ -447,7 +448,10 @@ static void witnessed(void)
 	CHECK_MSG("the log's own key");
 	stored_is(log, (char *)cp.ptr, cp.size);
 
-	/* a's line is stored, the stranger's is not; twice changes nothing. */
+	/* a's line is stored, the stranger's is not; twice, or with a listed twice, changes nothing. */
+	const trace_verifier *a_twice[2] = { va, va };
+	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)nac.ptr, nac.size, a_twice, 2));
+	stored_is(log, (char *)na.ptr, na.size);
 	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)nac.ptr, nac.size, trusted, 3));
 	CHECK_OK(trace_log_checkpoint_add_witnessed(log, (char *)nac.ptr, nac.size, trusted, 3));
 	stored_is(log, (char *)na.ptr, na.size);
