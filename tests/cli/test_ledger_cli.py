@@ -199,11 +199,13 @@ def test_bad_events_leave_the_ledger_as_it_was(dairy):
 
 def test_flags_clock_skew_and_undo_window(dairy):
     _, d, items = dairy
-    add(d, obj(items[0], "receiving", "2099-01-01T00:00:00+08:00"))
+    # Record times are given, so the test does not depend on the machine's clock.
+    add(d, obj(items[0], "receiving", "2026-12-01T00:10:00+00:00", recordTime="2026-12-01T00:00:00Z"))
     assert "clock_skew" in status(d, items[0])["flags"]
     # Decommissioned and recommissioned within the EU FMD's 10 days: allowed.
-    add(d, [obj(items[1], "decommissioning", "2026-11-23T08:00:00+08:00"),
-            obj(items[1], "commissioning", "2026-11-25T08:00:00+08:00", action="ADD")])
+    add(d, [obj(items[1], "decommissioning", "2026-11-23T08:00:00+08:00", recordTime="2026-12-01T00:00:00Z"),
+            obj(items[1], "commissioning", "2026-11-25T08:00:00+08:00", action="ADD",
+                recordTime="2026-12-01T00:00:00Z")])
     s = status(d, items[1])
     assert s["status"] == "commissioned" and s["flags"] == []
     # After 20 days the undo is recorded but flagged.

@@ -480,6 +480,7 @@ static void witnessed(void)
 		trace_verifier_free(verifiers[i]);
 	}
 	trace_log_close(log);
+	test_rmrf(dir);
 	free(dir);
 }
 

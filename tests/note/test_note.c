@@ -102,7 +102,7 @@ static void sign_and_verify(void)
 	trace_note_free(n);
 
 	/* Unknown keys are ignored; a note with only unknown keys is rejected. */
-	CHECK_OK(trace_key_generate(&os, &ov, "example.com/test", TRACE_KEY_ED25519));
+	CHECK_OK(trace_key_generate(&os, &ov, "example.com/other", TRACE_KEY_ED25519));
 	CHECK_OK(trace_verifier_new(&other, (char *)ov.ptr));
 	CHECK_OK(trace_note_parse(&n, (char *)note.ptr, note.size));
 	CHECK_RC(trace_note_verify(n, (const trace_verifier *const *)&other, 1), TRACE_EBADSIG);
