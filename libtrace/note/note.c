@@ -202,11 +202,14 @@ static int verify_one(trace_note *n, note_sig *s, const trace_verifier *v)
 	return rc;
 }
 
-int trace_note_verify(trace_note *n, const trace_verifier *const *keys, size_t nkeys)
+/* Marks each signature line of @n that one of @keys verifies.  With
+ * @each, every line of a known key is checked; otherwise a key's repeated
+ * lines count once.  Any failure unmarks all: a rejected note vouches for
+ * nothing, not even its good signatures. */
+static int verify_marked(trace_note *n, const trace_verifier *const *keys, size_t nkeys, int each,
+                         size_t *verified)
 {
-	size_t verified = 0;
-	if (n == NULL || (keys == NULL && nkeys))
-		return trace__fail(TRACE_EINVAL, "trace_note_verify: NULL argument");
+	*verified = 0;
 	for (size_t i = 0; i < n->nsigs; i++)
 		n->sigs[i].verified_by = NULL;
 	for (size_t i = 0; i < n->nsigs; i++) {
@@ -215,26 +218,40 @@ int trace_note_verify(trace_note *n, const trace_verifier *const *keys, size_t n
 			const trace_verifier *v = keys[k];
 			if (v == NULL || v->key_id != s->key_id || strcmp(v->name, s->name) != 0)
 				continue;
-			int seen = 0;	/* repeated signatures by one key count once */
-			for (size_t j = 0; j < i; j++)
+			int seen = 0;
+			for (size_t j = 0; j < i && !each; j++)
 				seen |= n->sigs[j].verified_by == v;
 			if (seen)
 				break;
 			int rc = verify_one(n, s, v);
 			if (rc) {
-				/* A rejected note vouches for nothing, not even its good signatures. */
 				for (size_t j = 0; j < n->nsigs; j++)
 					n->sigs[j].verified_by = NULL;
+				*verified = 0;
 				return rc;
 			}
 			s->verified_by = v;
-			verified++;
+			++*verified;
 			break;
 		}
 	}
-	if (verified == 0)
-		return trace__fail(TRACE_EBADSIG, "note has no signature from a known key");
 	return TRACE_OK;
+}
+
+int trace_note_verify(trace_note *n, const trace_verifier *const *keys, size_t nkeys)
+{
+	size_t verified;
+	if (n == NULL || (keys == NULL && nkeys))
+		return trace__fail(TRACE_EINVAL, "trace_note_verify: NULL argument");
+	int rc = verify_marked(n, keys, nkeys, 0, &verified);
+	if (rc == TRACE_OK && verified == 0)
+		return trace__fail(TRACE_EBADSIG, "note has no signature from a known key");
+	return rc;
+}
+
+int trace__note_verify_each(trace_note *n, const trace_verifier *const *keys, size_t nkeys, size_t *verified)
+{
+	return verify_marked(n, keys, nkeys, 1, verified);
 }
 
 int trace_note_verified_by(const trace_note *n, const trace_verifier *key, uint64_t *timestamp)
@@ -257,32 +274,6 @@ static void put_signature_line(trace__sbuf *b, const char *name, const uint8_t *
 	trace__sbuf_putc(b, ' ');
 	trace__sbuf_base64(b, sig, len);
 	trace__sbuf_putc(b, '\n');
-}
-
-int trace__note_verify_each(trace_note *n, const trace_verifier *const *keys, size_t nkeys, size_t *verified)
-{
-	*verified = 0;
-	for (size_t i = 0; i < n->nsigs; i++)
-		n->sigs[i].verified_by = NULL;
-	for (size_t i = 0; i < n->nsigs; i++) {
-		note_sig *s = &n->sigs[i];
-		for (size_t k = 0; k < nkeys; k++) {
-			const trace_verifier *v = keys[k];
-			if (v->key_id != s->key_id || strcmp(v->name, s->name) != 0)
-				continue;
-			int rc = verify_one(n, s, v);
-			if (rc) {
-				for (size_t j = 0; j < n->nsigs; j++)
-					n->sigs[j].verified_by = NULL;
-				*verified = 0;
-				return rc;
-			}
-			s->verified_by = v;
-			++*verified;
-			break;
-		}
-	}
-	return TRACE_OK;
 }
 
 void trace__note_put_verified(trace__sbuf *b, const trace_note *n)
