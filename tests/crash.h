@@ -8,10 +8,21 @@
 #define TRACE_TEST_CRASH_H
 
 #include <signal.h>
+#include <time.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "test.h"
+
+/* Kill points are random: seeds rand() from the clock, or from
+ * TRACE_TEST_SEED to replay a failing run, and says which. */
+static inline void test_crash_seed(void)
+{
+	const char *env = getenv("TRACE_TEST_SEED");
+	unsigned seed = env ? (unsigned)strtoul(env, NULL, 10) : (unsigned)time(NULL);
+	fprintf(stderr, "kill points from seed %u (TRACE_TEST_SEED=%u replays them)\n", seed, seed);
+	srand(seed);
+}
 
 static inline uint64_t test_crash_cycle(void (*work)(const char *dir, int fd), const char *dir,
                                         uint64_t acked, unsigned max_delay_us)

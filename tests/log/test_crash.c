@@ -34,11 +34,7 @@ int main(int argc, char **argv)
 	trace_log *log;
 	CHECK_OK(trace_log_create(&log, dir, TEST_ORIGIN, TEST_VKEY, NULL));
 	trace_log_close(log);	/* never use an LMDB handle across fork() */
-	/* Kill points are random; TRACE_TEST_SEED replays a failing run. */
-	const char *env_seed = getenv("TRACE_TEST_SEED");
-	unsigned seed = env_seed ? (unsigned)strtoul(env_seed, NULL, 10) : (unsigned)time(NULL);
-	fprintf(stderr, "kill points from seed %u (TRACE_TEST_SEED=%u replays them)\n", seed, seed);
-	srand(seed);
+	test_crash_seed();
 
 	uint64_t acked = 0;
 	for (int c = 0; c < cycles && test_failures == 0; c++) {

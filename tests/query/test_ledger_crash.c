@@ -62,11 +62,7 @@ int main(int argc, char **argv)
 	trace_ledger *l;
 	CHECK_OK(trace_ledger_create(&l, dir, "example.com/test", VKEY, NULL));
 	trace_ledger_close(l);	/* never use an LMDB handle across fork() */
-	/* Kill points are random; TRACE_TEST_SEED replays a failing run. */
-	const char *env_seed = getenv("TRACE_TEST_SEED");
-	unsigned seed = env_seed ? (unsigned)strtoul(env_seed, NULL, 10) : (unsigned)time(NULL);
-	fprintf(stderr, "kill points from seed %u (TRACE_TEST_SEED=%u replays them)\n", seed, seed);
-	srand(seed);
+	test_crash_seed();
 
 	uint64_t acked = 0;
 	for (int c = 0; c < cycles && test_failures == 0; c++) {
