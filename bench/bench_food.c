@@ -487,7 +487,7 @@ int main(int argc, char **argv)
 	trace_log_opts *opts = NULL;
 	BENCH_CHECK(trace_log_opts_new(&opts));
 	BENCH_CHECK(trace_log_opts_set_mapsize(opts, MAPSIZE));
-	BENCH_CHECK(trace_ledger_open(&l, ledger_dir, opts));
+	BENCH_CHECK(trace_ledger_open(&l, ledger_dir, TRACE_OPEN_WRITE, opts));
 
 	int nhist = args.small ? HISTORY_SAMPLE_SMALL : HISTORY_SAMPLE_FULL;
 	uint64_t *sample = malloc((size_t)nhist * sizeof *sample);

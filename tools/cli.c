@@ -35,6 +35,41 @@ int cli_fail(int rc, const char *what)
 	}
 }
 
+static int writer_opts(trace_log_opts **o)
+{
+	int64_t ms = CLI_BUSY_TIMEOUT_MS;
+	const char *env = getenv("TRACE_BUSY_TIMEOUT_MS");
+	uint64_t v;
+	if (env && cli_parse_u64(env, &v) == 0 && v <= (uint64_t)TRACE_BUSY_TIMEOUT_MAX)
+		ms = (int64_t)v;
+	int rc = trace_log_opts_new(o);
+	if (rc == TRACE_OK && (rc = trace_log_opts_set_busy_timeout(*o, ms)) != TRACE_OK) {
+		trace_log_opts_free(*o);
+		*o = NULL;
+	}
+	return rc;
+}
+
+int cli_open_log_writer(trace_log **out, const char *dir)
+{
+	trace_log_opts *o;
+	int rc = writer_opts(&o);
+	if (rc == TRACE_OK)
+		rc = trace_log_open(out, dir, TRACE_OPEN_WRITE, o);
+	trace_log_opts_free(o);
+	return rc;
+}
+
+int cli_open_ledger_writer(trace_ledger **out, const char *dir)
+{
+	trace_log_opts *o;
+	int rc = writer_opts(&o);
+	if (rc == TRACE_OK)
+		rc = trace_ledger_open(out, dir, TRACE_OPEN_WRITE, o);
+	trace_log_opts_free(o);
+	return rc;
+}
+
 int cli_read(const char *path, uint8_t **out, size_t *len)
 {
 	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");

@@ -25,6 +25,12 @@ int cli_usage(const char *fmt, ...) CLI_PRINTF(1, 2);
  * broken chain or proof, corrupt data) and EXIT_USAGE for everything else.
  */
 int cli_fail(int rc, const char *what);
+/* Opens a log or ledger for writing, waiting up to CLI_BUSY_TIMEOUT_MS
+ * (or $TRACE_BUSY_TIMEOUT_MS) for another writer to finish;
+ * library status codes, not yet reported. */
+#define CLI_BUSY_TIMEOUT_MS 5000
+int cli_open_log_writer(trace_log **out, const char *dir);
+int cli_open_ledger_writer(trace_ledger **out, const char *dir);
 /* Reads a whole file ("-" for stdin), NUL-terminated.  Returns 0 or -1 (reported). */
 int cli_read(const char *path, uint8_t **out, size_t *len);
 /* Reads a key file and strips one trailing newline. */

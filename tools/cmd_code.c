@@ -269,20 +269,17 @@ static int emit(const char *code, const char *serial, uint64_t seq, void *payloa
 static int open_issue_ledger(const char *dir, trace_ledger **l)
 {
 	*l = NULL;
-	int rc = trace_ledger_open(l, dir, NULL);
+	int rc = cli_open_ledger_writer(l, dir);
 	if (rc == TRACE_OK || rc == TRACE_ENOTFOUND)
 		return 0;
 	if (rc == TRACE_EINVAL) {
 		/* A raw log keeps issuer state like any directory; it just records no events. */
 		trace_log *log;
-		trace_log_opts *o;
 		int raw = 0;
-		if (trace_log_opts_new(&o) == TRACE_OK && trace_log_opts_set_readonly(o, 1) == TRACE_OK &&
-		    trace_log_open(&log, dir, o) == TRACE_OK) {
+		if (trace_log_open(&log, dir, TRACE_OPEN_READONLY, NULL) == TRACE_OK) {
 			raw = trace_log_kind(log) == TRACE_LOG_RAW;
 			trace_log_close(log);
 		}
-		trace_log_opts_free(o);
 		if (raw)
 			return 0;
 	}

@@ -36,14 +36,10 @@ static int event_show(int argc, char **argv)
 	int cbor = argc == 5 && strcmp(argv[4], "--cbor") == 0;
 	if ((argc != 4 && !cbor) || cli_parse_u64(argv[3], &index))
 		return cli_usage("usage: trace event show DIR INDEX [--cbor]");
-	trace_log_opts *o;
 	trace_ledger *l = NULL;
 	trace_buf out = TRACE_BUF_INIT;
 	trace_event *ev = NULL;
-	int rc = trace_log_opts_new(&o);
-	if (rc == TRACE_OK && (rc = trace_log_opts_set_readonly(o, 1)) == TRACE_OK)
-		rc = trace_ledger_open(&l, argv[2], o);
-	trace_log_opts_free(o);
+	int rc = trace_ledger_open(&l, argv[2], TRACE_OPEN_READONLY, NULL);
 	if (rc)
 		return cli_fail(rc, argv[2]);
 	if (cbor)
@@ -71,12 +67,9 @@ static int event_private(int argc, char **argv, int erase)
 	uint64_t index;
 	if (argc != 4 || cli_parse_u64(argv[3], &index))
 		return cli_usage("usage: trace event %s DIR INDEX", erase ? "erase-private" : "private");
-	trace_log_opts *o;
 	trace_ledger *l = NULL;
-	int rc = trace_log_opts_new(&o);
-	if (rc == TRACE_OK && (rc = trace_log_opts_set_readonly(o, !erase)) == TRACE_OK)
-		rc = trace_ledger_open(&l, argv[2], o);
-	trace_log_opts_free(o);
+	int rc = erase ? cli_open_ledger_writer(&l, argv[2])
+	               : trace_ledger_open(&l, argv[2], TRACE_OPEN_READONLY, NULL);
 	if (rc)
 		return cli_fail(rc, argv[2]);
 	if (erase) {
@@ -145,7 +138,7 @@ int cmd_event(int argc, char **argv)
 		status = cli_fail(rc, file);
 	else if (b.n == 0)
 		status = cli_usage("%s holds no events", file);
-	if (status == 0 && (rc = trace_ledger_open(&l, dir, NULL)))
+	if (status == 0 && (rc = cli_open_ledger_writer(&l, dir)))
 		status = cli_fail(rc, dir);
 	/* The whole file is one transaction: all events land, or none. */
 	if (status == 0 && (rc = trace_ledger_append(l, &first, b.v, b.n, INT64_MIN)))

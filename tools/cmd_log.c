@@ -10,13 +10,8 @@
 
 static int open_log(const char *dir, int readonly, trace_log **out)
 {
-	trace_log_opts *o;
-	int rc = trace_log_opts_new(&o);
-	if (rc == TRACE_OK)
-		rc = trace_log_opts_set_readonly(o, readonly);
-	if (rc == TRACE_OK)
-		rc = trace_log_open(out, dir, o);
-	trace_log_opts_free(o);
+	int rc = readonly ? trace_log_open(out, dir, TRACE_OPEN_READONLY, NULL)
+	                  : cli_open_log_writer(out, dir);
 	return rc ? cli_fail(rc, dir) : 0;
 }
 

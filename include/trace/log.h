@@ -36,8 +36,19 @@ typedef struct trace_log_opts trace_log_opts;
 TRACE_API TRACE_WARN_UNUSED int trace_log_opts_new(trace_log_opts **out);
 /** @brief Releases options; NULL is a no-op. @since 1.0 */
 TRACE_API void trace_log_opts_free(trace_log_opts *o);
-/** @brief Open for reading only (no writer lock). @since 1.0 */
-TRACE_API int trace_log_opts_set_readonly(trace_log_opts *o, int readonly);
+/** Bounds of trace_log_opts_set_busy_timeout(), in ms (0: refuse at once; at most a day). @since 1.0 */
+#define TRACE_BUSY_TIMEOUT_MIN 0
+#define TRACE_BUSY_TIMEOUT_MAX ((int64_t)24 * 3600 * 1000)
+/**
+ * @brief How long opening for writing waits for another writer to finish
+ *        (default 0: TRACE_EBUSY at once), like SQLite's busy timeout.
+ * @return TRACE_OK, or TRACE_EINVAL (NULL options, or @p ms outside
+ *         TRACE_BUSY_TIMEOUT_MIN..TRACE_BUSY_TIMEOUT_MAX).
+ * @since 1.0
+ */
+TRACE_API int trace_log_opts_set_busy_timeout(trace_log_opts *o, int64_t ms);
+/** @brief The busy timeout in ms (0 for NULL options). @since 1.0 */
+TRACE_API int64_t trace_log_opts_get_busy_timeout(const trace_log_opts *o);
 /**
  * @brief Initial LMDB map size in bytes (it grows on demand).
  * @return TRACE_OK or TRACE_EINVAL (below 1 MiB or above 64 TiB).
@@ -62,16 +73,33 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_create(trace_log **out, const char *di
                                                  const char *origin, const char *vkey,
                                                  const trace_log_opts *opts);
 
+/** @brief Flags of trace_log_open() and trace_ledger_open(). @since 1.0 */
+enum trace_open_flags {
+	/** Read only, the default: no writer lock; any number of readers, in
+	 *  this and other processes, alongside one writer. @since 1.0 */
+	TRACE_OPEN_READONLY = 0,
+	/** Read and write: takes the log's writer lock. @since 1.0 */
+	TRACE_OPEN_WRITE = 1u << 0
+};
+
 /**
  * @brief Opens an existing log.
  *
- * Unless read-only, takes the log's writer lock: a second writer, in this
- * or another process, gets TRACE_EBUSY at once instead of blocking.
- * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EBUSY, TRACE_ECORRUPT,
- *         TRACE_EUNSUPPORTED (newer format), TRACE_EIO, TRACE_ENOMEM.
+ * Handles on one log in one process share its storage (LMDB allows one
+ * environment per path per process), so a notebook or a server may open the
+ * same log many times.  With TRACE_OPEN_WRITE the log's writer lock is
+ * taken: while another handle, in this or another process, holds it, the
+ * call waits up to the options' busy timeout, then fails with TRACE_EBUSY.
+ * @param[out] out caller owns it; release with trace_log_close().
+ * @param[in] dir the log's directory.
+ * @param[in] flags TRACE_OPEN_READONLY or TRACE_OPEN_WRITE.
+ * @param[in] opts may be NULL (defaults).
+ * @return TRACE_OK; TRACE_ENOTFOUND (no log in @p dir); TRACE_EBUSY (another
+ *         writer); TRACE_EINVAL (unknown flags); TRACE_ECORRUPT;
+ *         TRACE_EUNSUPPORTED (newer format); TRACE_EIO; TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API TRACE_WARN_UNUSED int trace_log_open(trace_log **out, const char *dir,
+TRACE_API TRACE_WARN_UNUSED int trace_log_open(trace_log **out, const char *dir, unsigned flags,
                                                const trace_log_opts *opts);
 
 /** @brief Closes a log; NULL is a no-op. @since 1.0 */

@@ -32,12 +32,14 @@ TRACE_API TRACE_WARN_UNUSED int trace_ledger_create(trace_ledger **out, const ch
                                                     const trace_log_opts *opts);
 
 /**
- * @brief Opens an event ledger (see trace_log_open()).
+ * @brief Opens an event ledger (see trace_log_open(): @p flags is
+ *        TRACE_OPEN_READONLY, the default, or TRACE_OPEN_WRITE; handles on
+ *        one ledger in one process share its storage).
  * @return as trace_log_open(), and TRACE_EINVAL for a raw log.
  * @since 1.0
  */
 TRACE_API TRACE_WARN_UNUSED int trace_ledger_open(trace_ledger **out, const char *dir,
-                                                  const trace_log_opts *opts);
+                                                  unsigned flags, const trace_log_opts *opts);
 
 /** @brief Closes a ledger; NULL is a no-op. @since 1.0 */
 TRACE_API void trace_ledger_close(trace_ledger *l);

@@ -5,11 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "trace/error.h"
@@ -56,12 +56,20 @@ void trace_log_opts_free(trace_log_opts *o)
 	trace__free(o);
 }
 
-int trace_log_opts_set_readonly(trace_log_opts *o, int readonly)
+int trace_log_opts_set_busy_timeout(trace_log_opts *o, int64_t ms)
 {
 	if (o == NULL)
-		return trace__fail(TRACE_EINVAL, "trace_log_opts_set_readonly: NULL options");
-	o->readonly = readonly != 0;
+		return trace__fail(TRACE_EINVAL, "trace_log_opts_set_busy_timeout: NULL options");
+	if (ms < TRACE_BUSY_TIMEOUT_MIN || ms > TRACE_BUSY_TIMEOUT_MAX)
+		return trace__fail(TRACE_EINVAL, "busy timeout of %lld ms is outside 0 to %lld ms",
+		                   (long long)ms, (long long)TRACE_BUSY_TIMEOUT_MAX);
+	o->busy_timeout_ms = ms;
 	return TRACE_OK;
+}
+
+int64_t trace_log_opts_get_busy_timeout(const trace_log_opts *o)
+{
+	return o ? o->busy_timeout_ms : 0;
 }
 
 int trace_log_opts_set_mapsize(trace_log_opts *o, uint64_t bytes)
@@ -80,72 +88,39 @@ int trace_log_opts_set_kind(trace_log_opts *o, int kind)
 	return TRACE_OK;
 }
 
-/* LMDB allows one environment per path per process: keep a registry. */
-static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct open_log {
-	dev_t dev;
-	ino_t ino;
-	pid_t pid;	/* a child after fork() does not inherit its parent's handles */
-	struct open_log *next;
-} *registry;
-
-static int registry_add(trace_log *log)
-{
-	struct stat st;
-	if (stat(log->dir, &st) != 0)
-		return trace__fail_sys(errno == ENOENT ? TRACE_ENOTFOUND : TRACE_EIO, errno,
-		                       "%s: %s", log->dir, strerror(errno));
-	pthread_mutex_lock(&registry_lock);
-	for (struct open_log *o = registry; o; o = o->next)
-		if (o->dev == st.st_dev && o->ino == st.st_ino && o->pid == getpid()) {
-			pthread_mutex_unlock(&registry_lock);
-			return trace__fail(TRACE_EBUSY, "%s is already open in this process (one handle per log per process)", log->dir);
-		}
-	struct open_log *o = trace__malloc(sizeof *o);
-	if (o == NULL) {
-		pthread_mutex_unlock(&registry_lock);
-		return trace__oom();
-	}
-	o->dev = st.st_dev;
-	o->ino = st.st_ino;
-	o->pid = getpid();
-	o->next = registry;
-	registry = o;
-	pthread_mutex_unlock(&registry_lock);
-	log->dev = st.st_dev;
-	log->ino = st.st_ino;
-	return TRACE_OK;
-}
-
-static void registry_remove(trace_log *log)
-{
-	pthread_mutex_lock(&registry_lock);
-	for (struct open_log **p = &registry; *p; p = &(*p)->next)
-		if ((*p)->dev == log->dev && (*p)->ino == log->ino && (*p)->pid == getpid()) {
-			struct open_log *o = *p;
-			*p = o->next;
-			trace__free(o);
-			break;
-		}
-	pthread_mutex_unlock(&registry_lock);
-}
-
-static int take_writer_lock(trace_log *log)
+/* Takes the writer lock, retrying until @timeout_ms has passed: a second
+ * writer waits for the first (as SQLite's busy timeout) or is refused. */
+static int take_writer_lock(trace_log *log, int64_t timeout_ms)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/writer.lock", log->dir);
 	log->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (log->lock_fd < 0)
 		return trace__fail_sys(TRACE_EIO, errno, "cannot open %s: %s", path, strerror(errno));
-	if (flock(log->lock_fd, LOCK_EX | LOCK_NB) != 0) {
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	long pause_us = 1000;
+	for (;;) {
+		if (flock(log->lock_fd, LOCK_EX | LOCK_NB) == 0)
+			return TRACE_OK;
 		int e = errno;
-		close(log->lock_fd);
-		log->lock_fd = -1;
-		if (e == EWOULDBLOCK)
-			return trace__fail(TRACE_EBUSY, "another process is writing to %s (its writer lock is held)", log->dir);
-		return trace__fail_sys(TRACE_EIO, e, "cannot lock %s: %s", path, strerror(e));
+		if (e == EINTR)
+			continue;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t waited = (int64_t)(now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
+		if (e != EWOULDBLOCK || waited >= timeout_ms) {
+			close(log->lock_fd);
+			log->lock_fd = -1;
+			if (e == EWOULDBLOCK)
+				return trace__fail(TRACE_EBUSY, "another writer holds %s's writer lock%s", log->dir,
+				                   timeout_ms > 0 ? " (waited the whole busy timeout)" : "");
+			return trace__fail_sys(TRACE_EIO, e, "cannot lock %s: %s", path, strerror(e));
+		}
+		int64_t left_us = (timeout_ms - waited) * 1000;
+		usleep((useconds_t)(pause_us < left_us ? pause_us : left_us));
+		if (pause_us < 50000)
+			pause_us *= 2;
 	}
-	return TRACE_OK;
 }
 
 void trace_log_close(trace_log *log)
@@ -154,8 +129,6 @@ void trace_log_close(trace_log *log)
 		return;
 	trace__store_close(log->index);
 	trace__store_close(log->store);
-	if (log->dev || log->ino)
-		registry_remove(log);
 	if (log->lock_fd >= 0)
 		close(log->lock_fd);	/* releases the writer lock */
 	trace__tiles_builder_free(&log->builder);
@@ -302,8 +275,6 @@ int trace_log_create(trace_log **out, const char *dir, const char *origin, const
 		return trace__fail(TRACE_EINVAL, "a log's checkpoints are signed with an Ed25519 (type 0x01) key, not type 0x%02x", type);
 	if (!name_matches)
 		return trace__fail(TRACE_EINVAL, "the key's name must be the origin \"%s\" (verifiers find a log's key by its origin)", origin);
-	if (opts && opts->readonly)
-		return trace__fail(TRACE_EINVAL, "cannot create a log read-only");
 	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
 		return trace__fail_sys(TRACE_EIO, errno, "cannot create %s: %s", dir, strerror(errno));
 	snprintf(path, sizeof path, "%s/data.mdb", dir);
@@ -312,7 +283,7 @@ int trace_log_create(trace_log **out, const char *dir, const char *origin, const
 	if ((rc = log_new(&log, dir)))
 		return rc;
 	int created = 0;
-	if ((rc = registry_add(log)) || (rc = take_writer_lock(log)))
+	if ((rc = take_writer_lock(log, opts ? opts->busy_timeout_ms : 0)))
 		goto fail;
 	/* Checked again under the writer lock: another creator may have won. */
 	if (access(path, F_OK) == 0) {
@@ -355,7 +326,7 @@ fail:
 	return rc;
 }
 
-int trace_log_open(trace_log **out, const char *dir, const trace_log_opts *opts)
+int trace_log_open(trace_log **out, const char *dir, unsigned flags, const trace_log_opts *opts)
 {
 	trace_log *log;
 	char path[4096];
@@ -364,14 +335,15 @@ int trace_log_open(trace_log **out, const char *dir, const trace_log_opts *opts)
 	if (out == NULL || dir == NULL)
 		return trace__fail(TRACE_EINVAL, "trace_log_open: NULL argument");
 	*out = NULL;
+	if (flags & ~(unsigned)TRACE_OPEN_WRITE)
+		return trace__fail(TRACE_EINVAL, "trace_log_open: unknown flags 0x%x", flags & ~(unsigned)TRACE_OPEN_WRITE);
 	snprintf(path, sizeof path, "%s/data.mdb", dir);
 	if (access(path, F_OK) != 0)
 		return trace__fail(TRACE_ENOTFOUND, "%s holds no log (no data.mdb)", dir);
 	if ((rc = log_new(&log, dir)))
 		return rc;
-	log->readonly = opts && opts->readonly;
-	if ((rc = registry_add(log)) ||
-	    (!log->readonly && (rc = take_writer_lock(log))) ||
+	log->readonly = !(flags & TRACE_OPEN_WRITE);
+	if ((!log->readonly && (rc = take_writer_lock(log, opts ? opts->busy_timeout_ms : 0))) ||
 	    (rc = trace__store_open(&log->store, dir, log->readonly ? TRACE__STORE_READONLY : 0,
 	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)) ||
 	    (rc = load_meta(log))) {

@@ -89,7 +89,7 @@ void trace__tile_reader_init(tile_reader *r, trace__txn *txn, size_t hs, uint64_
 int trace__tile_node(void *ctx, unsigned height, uint64_t index, uint8_t *out);
 
 struct trace_log_opts {
-	int readonly;
+	int64_t busy_timeout_ms;
 	int kind;
 	uint64_t mapsize;
 };
@@ -103,8 +103,6 @@ struct trace_log {
 	trace_hasher *hasher;
 	size_t hs;
 	int lock_fd;
-	dev_t dev;
-	ino_t ino;
 	tile_builder builder;
 	trace__store *index;	/* derived leaf-hash index, opened on first use */
 	int index_unavailable;

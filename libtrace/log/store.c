@@ -2,14 +2,19 @@
  * log/store: LMDB environments for the log (durable) and its derived
  * indexes (NOSYNC).  The only file that includes lmdb.h.
  *
- * LMDB rules kept here: one environment per path per process (enforced by
- * the log's registry), MDB_NOTLS so read transactions may change threads,
- * grow the map on MDB_MAP_FULL, adopt a map grown by another process
- * (MDB_MAP_RESIZED).
+ * LMDB rules kept here: one environment per path per process (a registry
+ * shares it, reference-counted, between every handle on that path),
+ * MDB_NOTLS so read transactions may change threads, grow the map on
+ * MDB_MAP_FULL, adopt a map grown by another process (MDB_MAP_RESIZED).
+ * Remapping invalidates every pointer into the map, so it waits until no
+ * handle of this process holds a transaction.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include <lmdb.h>
 
@@ -19,15 +24,31 @@
 #include "../util/alloc.h"
 
 #define MAX_DBS 32
+/* How long a remap waits for other handles' transactions to end. */
+#define REMAP_WAIT_SECONDS 10
 
 struct trace__store {
 	MDB_env *env;
 	MDB_dbi dbi[MAX_DBS];
 	size_t ndb;
 	int flags;
+	int env_rdonly;		/* the environment itself is MDB_RDONLY (read-only files) */
 	char *dir;
+	/* Shared by every handle on this path in this process. */
+	dev_t dev;
+	ino_t ino;
+	pid_t pid;		/* a child after fork() must not reuse its parent's env */
+	unsigned refs;
+	trace__store *next;
+	pthread_mutex_t mu;	/* guards spare, active and remapping */
+	pthread_cond_t idle;
+	unsigned active;	/* transactions open on this environment */
+	int remapping;
 	trace__txn *spare;	/* a reset read transaction, renewed by the next reader */
 };
+
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+static trace__store *registry;
 
 struct trace__txn {
 	trace__store *s;
@@ -69,34 +90,68 @@ static int lmdb_fail(int rc, const char *what, const char *dir)
 	return trace__fail_sys(code, rc, "%s (%s): %s", what, dir ? dir : "store", mdb_strerror(rc));
 }
 
-int trace__store_open(trace__store **out, const char *dir, int flags, uint64_t mapsize,
-                      const char *const *db_names, size_t ndb)
+static void store_destroy(trace__store *s)
 {
-	trace__store *s;
-	int rc;
-
-	*out = NULL;
-	if (ndb > MAX_DBS)
-		return trace__fail(TRACE_EINVAL, "store: too many databases");
-	s = trace__calloc(1, sizeof *s);
-	if (s == NULL || (s->dir = trace__strdup(dir)) == NULL) {
-		trace__free(s);
-		return trace__oom();
+	if (s->spare) {
+		mdb_txn_abort(s->spare->txn);
+		trace__free(s->spare);
 	}
-	s->flags = flags;
-	s->ndb = ndb;
-	unsigned env_flags = MDB_NOTLS;
-	if (flags & TRACE__STORE_READONLY)
-		env_flags |= MDB_RDONLY;
-	if (flags & TRACE__STORE_NOSYNC)
-		env_flags |= MDB_NOSYNC;
+	if (s->env)
+		mdb_env_close(s->env);
+	pthread_cond_destroy(&s->idle);
+	pthread_mutex_destroy(&s->mu);
+	trace__free(s->dir);
+	trace__free(s);
+}
+
+static int env_open(trace__store *s, const char *dir, unsigned env_flags, uint64_t mapsize)
+{
+	int rc;
 	if ((rc = mdb_env_create(&s->env)) ||
 	    (rc = mdb_env_set_maxdbs(s->env, MAX_DBS)) ||
 	    (rc = mdb_env_set_maxreaders(s->env, 252)) ||
 	    (rc = mdb_env_set_mapsize(s->env, (size_t)mapsize)) ||
 	    (rc = mdb_env_open(s->env, dir, env_flags, 0644))) {
+		if (s->env)
+			mdb_env_close(s->env);
+		s->env = NULL;
+	}
+	return rc;
+}
+
+static int store_new(trace__store **out, const char *dir, const struct stat *st, int flags,
+                     uint64_t mapsize, const char *const *db_names, size_t ndb)
+{
+	trace__store *s;
+	int rc;
+
+	*out = NULL;
+	s = trace__calloc(1, sizeof *s);
+	if (s == NULL || (s->dir = trace__strdup(dir)) == NULL) {
+		trace__free(s);
+		return trace__oom();
+	}
+	pthread_mutex_init(&s->mu, NULL);
+	pthread_cond_init(&s->idle, NULL);
+	s->flags = flags;
+	s->ndb = ndb;
+	s->dev = st->st_dev;
+	s->ino = st->st_ino;
+	s->pid = getpid();
+	s->refs = 1;
+	unsigned env_flags = MDB_NOTLS;
+	if (flags & TRACE__STORE_NOSYNC)
+		env_flags |= MDB_NOSYNC;
+	/* A read-write environment serves readers and a later writer handle
+	 * alike; read-only files (a regulator's copy) get an MDB_RDONLY one. */
+	rc = env_open(s, dir, env_flags, mapsize);
+	if ((rc == EACCES || rc == EROFS || rc == EPERM) && (flags & TRACE__STORE_READONLY)) {
+		s->env_rdonly = 1;
+		rc = env_open(s, dir, env_flags | MDB_RDONLY, mapsize);
+	}
+	if (rc) {
 		int code = lmdb_fail(rc, "opening LMDB environment", dir);
-		trace__store_close(s);
+		store_destroy(s);
 		return code;
 	}
 	/* Adopt a larger map written by another process. */
@@ -108,7 +163,7 @@ int trace__store_open(trace__store **out, const char *dir, int flags, uint64_t m
 	rc = mdb_txn_begin(s->env, NULL, (flags & TRACE__STORE_READONLY) ? MDB_RDONLY : 0, &txn);
 	if (rc) {
 		int code = lmdb_fail(rc, "opening databases", dir);
-		trace__store_close(s);
+		store_destroy(s);
 		return code;
 	}
 	for (size_t i = 0; i < ndb; i++) {
@@ -119,39 +174,73 @@ int trace__store_open(trace__store **out, const char *dir, int flags, uint64_t m
 			int code = rc == MDB_NOTFOUND
 				? trace__fail(TRACE_ENOTFOUND, "%s holds no \"%s\" database: not a libtrace store", dir, db_names[i])
 				: lmdb_fail(rc, "opening a database", dir);
-			trace__store_close(s);
+			store_destroy(s);
 			return code;
 		}
 	}
 	if ((rc = mdb_txn_commit(txn))) {
 		int code = lmdb_fail(rc, "opening databases", dir);
-		trace__store_close(s);
+		store_destroy(s);
 		return code;
 	}
 	*out = s;
 	return TRACE_OK;
 }
 
-/* mdb_env_set_mapsize() wants no transaction of this process open, a
- * reset one included: the spare goes first. */
-static void drop_spare(trace__store *s)
+int trace__store_open(trace__store **out, const char *dir, int flags, uint64_t mapsize,
+                      const char *const *db_names, size_t ndb)
 {
-	if (s->spare) {
-		mdb_txn_abort(s->spare->txn);
-		trace__free(s->spare);
-		s->spare = NULL;
+	struct stat st;
+
+	*out = NULL;
+	if (ndb > MAX_DBS)
+		return trace__fail(TRACE_EINVAL, "store: too many databases");
+	if (stat(dir, &st) != 0)
+		return trace__fail_sys(errno == ENOENT ? TRACE_ENOTFOUND : TRACE_EIO, errno,
+		                       "%s: %s", dir, strerror(errno));
+	pthread_mutex_lock(&registry_lock);
+	for (trace__store *s = registry; s; s = s->next) {
+		if (s->dev != st.st_dev || s->ino != st.st_ino || s->pid != getpid())
+			continue;
+		int rc = TRACE_OK;
+		if (s->ndb != ndb || (s->flags & TRACE__STORE_NOSYNC) != (flags & TRACE__STORE_NOSYNC))
+			rc = trace__fail(TRACE_EINVAL, "%s is already open in this process as another kind of store", dir);
+		else if (s->env_rdonly && !(flags & TRACE__STORE_READONLY))
+			rc = trace__fail(TRACE_EBUSY, "%s is open read-only in this process (its files are not writable)", dir);
+		else
+			s->refs++;
+		pthread_mutex_unlock(&registry_lock);
+		if (rc == TRACE_OK)
+			*out = s;
+		return rc;
 	}
+	trace__store *s;
+	int rc = store_new(&s, dir, &st, flags, mapsize, db_names, ndb);
+	if (rc == TRACE_OK) {
+		s->next = registry;
+		registry = s;
+		*out = s;
+	}
+	pthread_mutex_unlock(&registry_lock);
+	return rc;
 }
 
 void trace__store_close(trace__store *s)
 {
 	if (s == NULL)
 		return;
-	drop_spare(s);
-	if (s->env)
-		mdb_env_close(s->env);
-	trace__free(s->dir);
-	trace__free(s);
+	pthread_mutex_lock(&registry_lock);
+	if (--s->refs > 0) {
+		pthread_mutex_unlock(&registry_lock);
+		return;
+	}
+	for (trace__store **p = &registry; *p; p = &(*p)->next)
+		if (*p == s) {
+			*p = s->next;
+			break;
+		}
+	pthread_mutex_unlock(&registry_lock);
+	store_destroy(s);
 }
 
 uint64_t trace__store_mapsize(const trace__store *s)
@@ -162,44 +251,110 @@ uint64_t trace__store_mapsize(const trace__store *s)
 	return info.me_mapsize;
 }
 
+/* Runs mdb_env_set_mapsize(@size) once no transaction of this process is
+ * open on the environment (a reset spare is dropped: it keeps a reader
+ * slot pointing into the old map).  Called without s->mu held. */
+static int remap(trace__store *s, uint64_t size, const char *what)
+{
+	struct timespec until;
+	int rc = 0, mine = 0;
+	clock_gettime(CLOCK_REALTIME, &until);
+	until.tv_sec += REMAP_WAIT_SECONDS;
+	pthread_mutex_lock(&s->mu);
+	while (s->remapping && rc == 0)
+		rc = pthread_cond_timedwait(&s->idle, &s->mu, &until);
+	if (rc == 0) {
+		s->remapping = mine = 1;
+		while (s->active > 0 && rc == 0)
+			rc = pthread_cond_timedwait(&s->idle, &s->mu, &until);
+	}
+	if (rc) {
+		if (mine)
+			s->remapping = 0;
+		pthread_cond_broadcast(&s->idle);
+		pthread_mutex_unlock(&s->mu);
+		return trace__fail(TRACE_EBUSY, "%s (%s): another handle in this process kept a transaction open for %d s",
+		                   what, s->dir, REMAP_WAIT_SECONDS);
+	}
+	if (s->spare) {
+		mdb_txn_abort(s->spare->txn);
+		trace__free(s->spare);
+		s->spare = NULL;
+	}
+	rc = mdb_env_set_mapsize(s->env, (size_t)size);
+	s->remapping = 0;
+	pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->mu);
+	return rc ? lmdb_fail(rc, what, s->dir) : TRACE_OK;
+}
+
 int trace__store_grow(trace__store *s)
 {
-	drop_spare(s);
 	uint64_t size = trace__store_mapsize(s);
-	int rc = mdb_env_set_mapsize(s->env, (size_t)(size ? size * 2 : 1 << 26));
-	return rc ? lmdb_fail(rc, "growing the LMDB map", s->dir) : TRACE_OK;
+	return remap(s, size ? size * 2 : 1 << 26, "growing the LMDB map");
+}
+
+/* Counts a transaction in, unless a remap is under way (then waits). */
+static void txn_enter(trace__store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	while (s->remapping)
+		pthread_cond_wait(&s->idle, &s->mu);
+	s->active++;
+	pthread_mutex_unlock(&s->mu);
+}
+
+static void txn_leave(trace__store *s)
+{
+	pthread_mutex_lock(&s->mu);
+	if (--s->active == 0)
+		pthread_cond_broadcast(&s->idle);
+	pthread_mutex_unlock(&s->mu);
 }
 
 int trace__txn_begin(trace__txn **out, trace__store *s, int write)
 {
-	if (!write && s->spare) {
+	txn_enter(s);
+	if (!write) {
 		/* Renewing the reset read transaction skips an allocation and the
 		 * reader-table lock.  On any failure (MDB_MAP_RESIZED included),
 		 * drop it and start afresh below. */
+		pthread_mutex_lock(&s->mu);
 		trace__txn *t = s->spare;
 		s->spare = NULL;
-		if (mdb_txn_renew(t->txn) == 0) {
-			*out = t;
-			return TRACE_OK;
+		pthread_mutex_unlock(&s->mu);
+		if (t) {
+			if (mdb_txn_renew(t->txn) == 0) {
+				*out = t;
+				return TRACE_OK;
+			}
+			mdb_txn_abort(t->txn);
+			trace__free(t);
 		}
-		mdb_txn_abort(t->txn);
-		trace__free(t);
 	}
 	trace__txn *t = trace__malloc(sizeof *t);
-	if (t == NULL)
+	if (t == NULL) {
+		txn_leave(s);
 		return trace__oom();
+	}
 	t->s = s;
 	t->write = write;
 	unsigned f = write ? 0 : MDB_RDONLY;
 	int rc = mdb_txn_begin(s->env, NULL, f, &t->txn);
 	if (rc == MDB_MAP_RESIZED) {
 		/* Another process grew the map: adopt its size and retry. */
-		drop_spare(s);
-		mdb_env_set_mapsize(s->env, 0);
+		txn_leave(s);
+		int code = remap(s, 0, "adopting a grown LMDB map");
+		if (code) {
+			trace__free(t);
+			return code;
+		}
+		txn_enter(s);
 		rc = mdb_txn_begin(s->env, NULL, f, &t->txn);
 	}
 	if (rc) {
 		trace__free(t);
+		txn_leave(s);
 		return lmdb_fail(rc, write ? "starting a write transaction" : "starting a read transaction", s->dir);
 	}
 	*out = t;
@@ -211,6 +366,7 @@ int trace__txn_commit(trace__txn *t)
 	int rc = mdb_txn_commit(t->txn);
 	trace__store *s = t->s;
 	trace__free(t);
+	txn_leave(s);
 	return rc ? lmdb_fail(rc, "committing", s->dir) : TRACE_OK;
 }
 
@@ -218,16 +374,24 @@ void trace__txn_abort(trace__txn *t)
 {
 	if (t == NULL)
 		return;
-	if (!t->write && t->s->spare == NULL) {
+	trace__store *s = t->s;
+	if (!t->write) {
 		/* Keep one read transaction per store for reuse.  Reset, it holds
 		 * no snapshot (writers may reuse every page) but keeps its reader
-		 * slot (MDB_NOTLS) until trace__store_close(). */
+		 * slot (MDB_NOTLS) until the store closes. */
 		mdb_txn_reset(t->txn);
-		t->s->spare = t;
-		return;
+		pthread_mutex_lock(&s->mu);
+		if (s->spare == NULL && !s->remapping) {
+			s->spare = t;
+			t = NULL;
+		}
+		pthread_mutex_unlock(&s->mu);
 	}
-	mdb_txn_abort(t->txn);
-	trace__free(t);
+	if (t) {
+		mdb_txn_abort(t->txn);
+		trace__free(t);
+	}
+	txn_leave(s);
 }
 
 int trace__txn_get(trace__txn *t, int db, const void *key, size_t klen, trace__val *val)

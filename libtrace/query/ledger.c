@@ -35,7 +35,7 @@ int trace_ledger_create(trace_ledger **out, const char *dir, const char *origin,
 	return TRACE_OK;
 }
 
-int trace_ledger_open(trace_ledger **out, const char *dir, const trace_log_opts *opts)
+int trace_ledger_open(trace_ledger **out, const char *dir, unsigned flags, const trace_log_opts *opts)
 {
 	if (out == NULL)
 		return trace__fail(TRACE_EINVAL, "trace_ledger_open: out is NULL");
@@ -45,7 +45,7 @@ int trace_ledger_open(trace_ledger **out, const char *dir, const trace_log_opts 
 		return trace__oom();
 	l->keys_fd = -1;
 	trace__ledger_params_default(&l->params);
-	int rc = trace_log_open(&l->log, dir, opts);
+	int rc = trace_log_open(&l->log, dir, flags, opts);
 	if (rc == TRACE_OK && trace_log_kind(l->log) != TRACE_LOG_EVENTS)
 		rc = trace__fail(TRACE_EINVAL, "%s is a raw log, not an event ledger", dir);
 	if (rc) {

@@ -16,7 +16,7 @@ static void child(const char *dir, int fd)
 {
 	trace_log *log;
 	uint64_t size;
-	if (trace_log_open(&log, dir, NULL) != TRACE_OK || trace_log_size(&size, log) != TRACE_OK)
+	if (trace_log_open(&log, dir, TRACE_OPEN_WRITE, NULL) != TRACE_OK || trace_log_size(&size, log) != TRACE_OK)
 		_exit(3);
 	for (;;) {
 		if (test_append(log, size, size + BATCH, BATCH) != TRACE_OK)
@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 	uint64_t acked = 0;
 	for (int c = 0; c < cycles && test_failures == 0; c++) {
 		acked = test_crash_cycle(child, dir, acked, 20000);
-		CHECK_OK(trace_log_open(&log, dir, NULL));
+		CHECK_OK(trace_log_open(&log, dir, TRACE_OPEN_WRITE, NULL));
 		uint64_t size = 0;
 		CHECK_OK(trace_log_size(&size, log));
 		if (size < acked || size % BATCH != 0)

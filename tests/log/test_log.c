@@ -5,7 +5,9 @@
  * the leaf index, read-only handles and the writer lock.
  */
 #include <lmdb.h>
+#include <pthread.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "log_util.h"
@@ -27,12 +29,8 @@ static trace_log *create(const char *dir, uint64_t mapsize)
 
 static trace_log *reopen(const char *dir, int readonly)
 {
-	trace_log_opts *o;
 	trace_log *log = NULL;
-	CHECK_OK(trace_log_opts_new(&o));
-	CHECK_OK(trace_log_opts_set_readonly(o, readonly));
-	CHECK_OK(trace_log_open(&log, dir, o));
-	trace_log_opts_free(o);
+	CHECK_OK(trace_log_open(&log, dir, readonly ? TRACE_OPEN_READONLY : TRACE_OPEN_WRITE, NULL));
 	return log;
 }
 
@@ -196,27 +194,42 @@ static void big_log(void)
 	CHECK_OK(trace_log_checkpoint_sign(&cp2, log, s));
 	CHECK_OK(trace_log_audit(log));
 
-	/* A second writer, in this process or another, is refused at once. */
+	/* A second writer, in this process or another, is refused once the busy
+	 * timeout has passed (0 here: at once). */
 	trace_log *second = NULL;
-	CHECK_RC(trace_log_open(&second, dir, NULL), TRACE_EBUSY);
-	CHECK_MSG("already open in this process");
+	CHECK_RC(trace_log_open(&second, dir, TRACE_OPEN_WRITE, NULL), TRACE_EBUSY);
+	CHECK_MSG("another writer holds");
 	if (trace_tool) {
 		char cmd[4096];
-		snprintf(cmd, sizeof cmd, "%s log append '%s' /dev/null 2>/dev/null", trace_tool, dir);
+		snprintf(cmd, sizeof cmd, "TRACE_BUSY_TIMEOUT_MS=0 %s log append '%s' /dev/null 2>/dev/null", trace_tool, dir);
 		int status = system(cmd);
 		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 2);
-		snprintf(cmd, sizeof cmd, "%s log append '%s' /dev/null 2>&1 | grep -q 'another process is writing'", trace_tool, dir);
+		snprintf(cmd, sizeof cmd, "TRACE_BUSY_TIMEOUT_MS=0 %s log append '%s' /dev/null 2>&1 | grep -q 'another writer holds'", trace_tool, dir);
 		CHECK(system(cmd) == 0);
 		/* ...while a reader in another process reads. */
 		snprintf(cmd, sizeof cmd, "%s log verify '%s' >/dev/null", trace_tool, dir);
 		CHECK(system(cmd) == 0);
 	}
+	/* Readers in this process share the writer's storage: any number of
+	 * handles, each seeing what the writer committed. */
+	trace_log *r1 = NULL, *r2 = NULL;
+	uint64_t s1, s2;
+	CHECK_OK(trace_log_open(&r1, dir, TRACE_OPEN_READONLY, NULL));
+	CHECK_OK(trace_log_open(&r2, dir, TRACE_OPEN_READONLY, NULL));
+	CHECK_OK(trace_log_append(NULL, log, ptrs, lens, 1));
+	CHECK_OK(trace_log_size(&s1, r1));
+	CHECK_OK(trace_log_size(&s2, r2));
+	CHECK(s1 == 70004 && s2 == 70004);
+	trace_log_close(r1);
+	CHECK_OK(trace_log_size(&s2, r2));	/* closing one handle leaves the others working */
+	CHECK_OK(trace_log_audit(r2));
+	trace_log_close(r2);
 	trace_log_close(log);
 
 	/* Read-only handles read but do not write. */
 	log = reopen(dir, 1);
 	CHECK_OK(trace_log_size(&size, log));
-	CHECK(size == 70003);
+	CHECK(size == 70004);
 	CHECK(strcmp(trace_log_origin(log), TEST_ORIGIN) == 0);
 	CHECK(strcmp(trace_log_vkey(log), TEST_VKEY) == 0);
 	CHECK(trace_log_kind(log) == TRACE_LOG_RAW);
@@ -326,7 +339,7 @@ static void map_growth_and_misuse(void)
 
 	trace_log *x = NULL;
 	CHECK_RC(trace_log_create(&x, dir, TEST_ORIGIN, TEST_VKEY, NULL), TRACE_EEXISTS);
-	CHECK_RC(trace_log_open(&x, "/nonexistent/libtrace", NULL), TRACE_ENOTFOUND);
+	CHECK_RC(trace_log_open(&x, "/nonexistent/libtrace", TRACE_OPEN_WRITE, NULL), TRACE_ENOTFOUND);
 	CHECK_RC(trace_log_create(&x, dir, "bad\norigin", TEST_VKEY, NULL), TRACE_EINVAL);
 	CHECK_RC(trace_log_create(&x, dir, TEST_ORIGIN, "not a key", NULL), TRACE_EINVAL);
 	test_rmrf(dir);
@@ -348,6 +361,112 @@ static void map_growth_and_misuse(void)
 	CHECK_MSG("event ledger");
 	trace_log_close(x);
 	trace_log_opts_free(o);
+	test_rmrf(dir);
+	free(dir);
+}
+
+struct reader_arg {
+	const char *dir;
+	volatile int stop;
+	uint64_t reads;
+	int failures;
+};
+
+/* Reads through its own handle on the shared storage while the writer grows the map. */
+static void *reader_loop(void *p)
+{
+	struct reader_arg *a = p;
+	trace_log *r = NULL;
+	if (trace_log_open(&r, a->dir, TRACE_OPEN_READONLY, NULL) != TRACE_OK) {
+		a->failures++;
+		return NULL;
+	}
+	while (!a->stop) {
+		uint64_t size;
+		trace_buf e = TRACE_BUF_INIT;
+		if (trace_log_size(&size, r) != TRACE_OK ||
+		    (size > 0 && trace_log_entry(&e, r, size - 1) != TRACE_OK) || (size > 0 && e.size != 4000))
+			a->failures++;
+		trace_buf_dispose(&e);
+		a->reads++;
+	}
+	trace_log_close(r);
+	return NULL;
+}
+
+struct writer_arg {
+	const char *dir;
+	int64_t timeout_ms;
+	int rc;
+	trace_log *log;
+};
+
+static void *open_writer(void *p)
+{
+	struct writer_arg *a = p;
+	trace_log_opts *o;
+	if ((a->rc = trace_log_opts_new(&o)) == TRACE_OK &&
+	    (a->rc = trace_log_opts_set_busy_timeout(o, a->timeout_ms)) == TRACE_OK)
+		a->rc = trace_log_open(&a->log, a->dir, TRACE_OPEN_WRITE, o);
+	trace_log_opts_free(o);
+	return NULL;
+}
+
+/* Many handles on one log in one process; a second writer waits for the
+ * first up to its busy timeout. */
+static void shared_handles(void)
+{
+	char *dir = strdup(test_tmpdir("shared"));
+	trace_log *log = create(dir, 1 << 20);	/* small: the map grows under the readers */
+	struct reader_arg ra = { dir, 0, 0, 0 };
+	pthread_t rt;
+	CHECK(pthread_create(&rt, NULL, reader_loop, &ra) == 0);
+	static uint8_t big[4000];
+	const uint8_t *ptrs[50];
+	size_t lens[50];
+	for (int i = 0; i < 50; i++)
+		ptrs[i] = big, lens[i] = sizeof big;
+	for (int b = 0; b < 40; b++) {
+		big[0] = (uint8_t)b;
+		CHECK_OK(trace_log_append(NULL, log, ptrs, lens, 50));
+	}
+	ra.stop = 1;
+	pthread_join(rt, NULL);
+	CHECK(ra.failures == 0 && ra.reads > 0);
+	CHECK_OK(trace_log_audit(log));
+
+	trace_log_opts *o;
+	CHECK_OK(trace_log_opts_new(&o));
+	CHECK(trace_log_opts_get_busy_timeout(o) == 0);
+	CHECK_RC(trace_log_opts_set_busy_timeout(o, -1), TRACE_EINVAL);
+	CHECK_RC(trace_log_opts_set_busy_timeout(o, TRACE_BUSY_TIMEOUT_MAX + 1), TRACE_EINVAL);
+	CHECK_OK(trace_log_opts_set_busy_timeout(o, 250));
+	CHECK(trace_log_opts_get_busy_timeout(o) == 250);
+	trace_log *x = NULL;
+	CHECK_RC(trace_log_open(&x, dir, 0x80, o), TRACE_EINVAL);
+	CHECK_MSG("unknown flags");
+	/* Held throughout: refused after waiting the timeout, not before. */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK_RC(trace_log_open(&x, dir, TRACE_OPEN_WRITE, o), TRACE_EBUSY);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000 >= 250);
+	CHECK_MSG("busy timeout");
+	trace_log_opts_free(o);
+	/* Released while waiting: the second writer gets the lock and appends. */
+	struct writer_arg wa = { dir, 20000, -1, NULL };
+	pthread_t wt;
+	CHECK(pthread_create(&wt, NULL, open_writer, &wa) == 0);
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	nanosleep(&pause, NULL);
+	trace_log_close(log);
+	pthread_join(wt, NULL);
+	CHECK_OK(wa.rc);
+	CHECK_OK(trace_log_append(NULL, wa.log, ptrs, lens, 1));
+	uint64_t size;
+	CHECK_OK(trace_log_size(&size, wa.log));
+	CHECK(size == 2001);
+	trace_log_close(wa.log);
 	test_rmrf(dir);
 	free(dir);
 }
@@ -490,6 +609,7 @@ int main(int argc, char **argv)
 	CHECK_OK(trace_hasher_new(&h, TRACE_SUITE_SHA256_ED25519));
 	big_log();
 	map_growth_and_misuse();
+	shared_handles();
 	witnessed();
 	trace_hasher_free(h);
 	return test_done("log");

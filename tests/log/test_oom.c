@@ -42,7 +42,7 @@ static int workload(const char *dir, uint64_t *appended)
 	trace_tlog_proof *tp = NULL;
 	uint8_t buf[128];
 	const char *ptext = "log " TEST_VKEY "\nquorum none\n";
-	int rc = trace_log_open(&log, dir, NULL);
+	int rc = trace_log_open(&log, dir, TRACE_OPEN_WRITE, NULL);
 	if (rc == TRACE_OK && (rc = test_append(log, *appended, *appended + 300, 300)) == TRACE_OK)
 		*appended += 300;
 	if (rc == TRACE_OK)
@@ -96,7 +96,7 @@ int main(void)
 		CHECK(rc <= 0);
 		failures_seen += rc != TRACE_OK;
 		/* Whatever failed, the log is whole and still appendable. */
-		CHECK_OK(trace_log_open(&log, dir, NULL));
+		CHECK_OK(trace_log_open(&log, dir, TRACE_OPEN_WRITE, NULL));
 		uint64_t size;
 		CHECK_OK(trace_log_size(&size, log));
 		CHECK(size == appended);

@@ -244,7 +244,7 @@ static void scenario(const char *dir)
 	CHECK(mdb_drop(txn, dbi, 0) == 0);
 	CHECK(mdb_txn_commit(txn) == 0);
 	mdb_env_close(env);
-	CHECK_OK(trace_ledger_open(&l, dir, NULL));
+	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_WRITE, NULL));
 	CHECK_OK(trace_ledger_reindex(l, &diff));
 	CHECK(diff > 0);
 	CHECK_OK(trace_ledger_reindex(l, &diff));
@@ -333,7 +333,7 @@ static void interlock_and_scans(const char *dir)
 	snprintf(rawdir, sizeof rawdir, "%s-raw", dir);
 	CHECK_OK(trace_log_create(&raw, rawdir, "example.com/test", VKEY, NULL));
 	trace_log_close(raw);
-	CHECK_RC(trace_ledger_open(&x, rawdir, NULL), TRACE_EINVAL);
+	CHECK_RC(trace_ledger_open(&x, rawdir, TRACE_OPEN_WRITE, NULL), TRACE_EINVAL);
 	test_rmrf(rawdir);
 }
 
@@ -410,7 +410,7 @@ static void private_fields(const char *dir)
 			CHECK(n >= 32 && memcmp(data, zero, 32) == 0);
 		}
 	}
-	CHECK_OK(trace_ledger_open(&l, dir, NULL));
+	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_WRITE, NULL));
 
 	/* A sealed row that was altered does not authenticate: corruption, named. */
 	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "retail_selling", 20);
@@ -425,11 +425,8 @@ static void private_fields(const char *dir)
 
 	/* Read-only, the values still come back; without the key file they are not
 	 * silently taken for erased. */
-	trace_log_opts *ro;
 	char keys[600], moved[620];
-	CHECK_OK(trace_log_opts_new(&ro));
-	CHECK_OK(trace_log_opts_set_readonly(ro, 1));
-	CHECK_OK(trace_ledger_open(&l, dir, ro));
+	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_READONLY, NULL));
 	CHECK_OK(trace_ledger_event_private(&back, l, 1));
 	CHECK_OK(trace_event_private(back, 0, NULL, &value, NULL, NULL));
 	CHECK(value && strcmp(value, "Wang Wu") == 0);
@@ -438,14 +435,13 @@ static void private_fields(const char *dir)
 	snprintf(keys, sizeof keys, "%s/private.keys", dir);
 	snprintf(moved, sizeof moved, "%s.away", keys);
 	CHECK(rename(keys, moved) == 0);
-	CHECK_OK(trace_ledger_open(&l, dir, ro));
+	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_READONLY, NULL));
 	CHECK_RC(trace_ledger_event_private(&back, l, 1), TRACE_ECORRUPT);
 	CHECK_MSG("key file is missing");
 	CHECK_OK(trace_ledger_event_private(&back, l, 0));	/* erased: commitments only, no error */
 	trace_event_free(back);
 	trace_ledger_close(l);
 	CHECK(rename(moved, keys) == 0);
-	trace_log_opts_free(ro);
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
@@ -466,7 +462,7 @@ static void private_fields(const char *dir)
 	CHECK(mdb_put(txn, dbi, &k, &v, 0) == 0);
 	CHECK(mdb_txn_commit(txn) == 0);
 	mdb_env_close(env);
-	CHECK_OK(trace_ledger_open(&l, dir, NULL));
+	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_WRITE, NULL));
 	CHECK_RC(trace_ledger_event_private(&back, l, 1), TRACE_ECORRUPT);
 	CHECK_MSG("authenticate");
 	CHECK(back == NULL);

@@ -38,7 +38,7 @@ static void child(const char *dir, int fd)
 	trace_log_opts *o;
 	uint64_t size;
 	if (trace_log_opts_new(&o) != TRACE_OK || trace_log_opts_set_mapsize(o, (uint64_t)1 << 20) != TRACE_OK ||
-	    trace_ledger_open(&l, dir, o) != TRACE_OK || trace_log_size(&size, trace_ledger_log(l)) != TRACE_OK)
+	    trace_ledger_open(&l, dir, TRACE_OPEN_WRITE, o) != TRACE_OK || trace_log_size(&size, trace_ledger_log(l)) != TRACE_OK)
 		_exit(3);
 	trace_log_opts_free(o);
 	for (;;) {
@@ -67,7 +67,7 @@ int main(int argc, char **argv)
 	uint64_t acked = 0;
 	for (int c = 0; c < cycles && test_failures == 0; c++) {
 		acked = test_crash_cycle(child, dir, acked, 30000);
-		CHECK_OK(trace_ledger_open(&l, dir, NULL));
+		CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_WRITE, NULL));
 		uint64_t size = 0, diff = 1;
 		CHECK_OK(trace_log_size(&size, trace_ledger_log(l)));
 		if (size < acked || size % BATCH != 0)
