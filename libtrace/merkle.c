@@ -304,19 +304,20 @@ int trace_merkle_verify_consistency(trace_hasher *h, uint64_t size1, uint64_t si
 		return trace__fail(TRACE_EINVAL, "consistency proof: size2 %llu is below size1 %llu",
 		                   (unsigned long long)size2, (unsigned long long)size1);
 	size_t count = proof_len / hs;
+	/* Roots are checked first, equal sizes included: an empty "root" equal to
+	 * another empty one proves nothing. */
+	if (root1_len != hs || root2_len != hs)
+		return trace__fail(TRACE_EINVAL, "consistency proof: roots must be %zu bytes (got %zu and %zu)",
+		                   hs, root1_len, root2_len);
 	if (size1 == size2) {
 		/* Equal trees are consistent exactly when their roots are equal,
 		 * byte for byte (as transparency-dev/merkle compares them). */
 		if (count != 0)
 			return trace__fail(TRACE_EINVAL, "consistency proof between equal sizes must be empty, got %zu hashes", count);
-		if (root1_len != root2_len || !hashes_equal(root1, root2, root1_len))
-			return root1_len == hs && root2_len == hs ? mismatch("consistency (equal sizes) root", root1, root2, hs)
-			       : trace__fail(TRACE_ECHAINBREAK, "consistency (equal sizes): the two roots differ");
+		if (!hashes_equal(root1, root2, hs))
+			return mismatch("consistency (equal sizes) root", root1, root2, hs);
 		return TRACE_OK;
 	}
-	if (root1_len != hs || root2_len != hs)
-		return trace__fail(TRACE_EINVAL, "consistency proof: roots must be %zu bytes (got %zu and %zu)",
-		                   hs, root1_len, root2_len);
 	if (count == 0)
 		return trace__fail(TRACE_EINVAL, "consistency proof from %llu to %llu is empty",
 		                   (unsigned long long)size1, (unsigned long long)size2);

@@ -103,6 +103,11 @@ static void edge_cases(void)
 	l[0] = 1;
 	CHECK_RC(trace_merkle_verify_consistency(h, 3, 3, NULL, 0, r, 32, l, 32), TRACE_ECHAINBREAK);
 	CHECK_RC(trace_merkle_verify_consistency(h, 4, 3, NULL, 0, r, 32, r, 32), TRACE_EINVAL);
+	/* ...of the hash's size: two empty or short "roots" that agree prove nothing (a fuzz finding). */
+	CHECK_RC(trace_merkle_verify_consistency(h, 3, 3, NULL, 0, r, 0, l, 0), TRACE_EINVAL);
+	CHECK_MSG("roots must be 32 bytes");
+	CHECK_RC(trace_merkle_verify_consistency(h, 3, 3, NULL, 0, r, 31, r, 31), TRACE_EINVAL);
+	CHECK_RC(trace_merkle_verify_consistency(h, 3, 3, NULL, 0, r, 33, r, 33), TRACE_EINVAL);
 	/* 32-byte hashes only. */
 	CHECK_RC(trace_merkle_verify_inclusion(h, 0, 1, l, 31, NULL, 0, l, 32), TRACE_EINVAL);
 	CHECK_RC(trace_merkle_verify_inclusion(h, 0, 1, l, 32, NULL, 0, l, 33), TRACE_EINVAL);
