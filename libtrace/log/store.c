@@ -10,6 +10,8 @@
  * handle of this process holds a transaction.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -104,6 +106,90 @@ static void store_destroy(trace__store *s)
 	trace__free(s);
 }
 
+/*
+ * LMDB maps data.mdb and trusts it: a page beyond the end of a truncated
+ * file faults with SIGBUS.  Before mapping, read the two meta pages
+ * (LMDB 0.9's layout, MDB_meta in mdb.c: magic, version, ..., the free and
+ * main trees, last page, txnid) and check that the file holds every page
+ * the newest valid meta claims.  Damage inside pages is beyond what can be
+ * checked here (THREADING.md, SECURITY.md).
+ */
+#define LMDB_MAGIC 0xBEEFC0DEu
+#define LMDB_DATA_VERSION 1u
+#define LMDB_PAGEHDR 16
+#define LMDB_META_LASTPG (LMDB_PAGEHDR + 120)
+#define LMDB_META_TXNID (LMDB_PAGEHDR + 128)
+#define LMDB_META_PSIZE (LMDB_PAGEHDR + 24)
+#define LMDB_META_MAIN_ROOT (LMDB_PAGEHDR + 24 + 48 + 40)
+
+static uint64_t le64(const uint8_t *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);	/* LMDB files are in host order; x86-64 and arm64 are little-endian */
+	return v;
+}
+
+static uint32_t le32(const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static int check_data_file(const char *dir)
+{
+	char path[4096];
+	uint8_t meta[2][LMDB_META_TXNID + 8];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/data.mdb", dir);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		return errno == ENOENT ? TRACE_OK	/* a new store */
+		       : trace__fail_sys(TRACE_EIO, errno, "cannot open %s: %s", path, strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return trace__fail_sys(TRACE_EIO, e, "cannot stat %s: %s", path, strerror(e));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return trace__fail(TRACE_ECORRUPT, "corrupt: %s is not a regular file", path);
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return TRACE_OK;	/* created, never committed: LMDB initialises it */
+	}
+	ssize_t n0 = pread(fd, meta[0], sizeof meta[0], 0);
+	uint32_t psize = n0 == (ssize_t)sizeof meta[0] ? le32(meta[0] + LMDB_META_PSIZE) : 0;
+	int psize_ok = psize >= 512 && psize <= 65536 && (psize & (psize - 1)) == 0;
+	ssize_t n1 = psize_ok ? pread(fd, meta[1], sizeof meta[1], psize) : -1;
+	close(fd);
+	int best = -1;
+	uint64_t best_txn = 0;
+	for (int i = 0; i < 2; i++) {
+		if ((i == 0 ? n0 : n1) != (ssize_t)sizeof meta[i])
+			continue;
+		if (le32(meta[i] + LMDB_PAGEHDR) != LMDB_MAGIC || le32(meta[i] + LMDB_PAGEHDR + 4) != LMDB_DATA_VERSION)
+			continue;
+		uint64_t txn = le64(meta[i] + LMDB_META_TXNID);
+		if (best < 0 || txn > best_txn)
+			best = i, best_txn = txn;
+	}
+	if (best < 0)
+		return trace__fail(TRACE_ECORRUPT, "corrupt: %s has no valid LMDB meta page (%lld bytes)", path,
+		                   (long long)st.st_size);
+	uint64_t last = le64(meta[best] + LMDB_META_LASTPG);
+	uint64_t root = le64(meta[best] + LMDB_META_MAIN_ROOT);
+	if (last > ((uint64_t)1 << 40) || (last + 1) * psize > (uint64_t)st.st_size)
+		return trace__fail(TRACE_ECORRUPT, "corrupt: %s is truncated or damaged: its meta page names page %llu "
+		                   "of %u bytes, but the file holds %lld bytes", path, (unsigned long long)last,
+		                   psize, (long long)st.st_size);
+	if (root != UINT64_MAX && root > last)
+		return trace__fail(TRACE_ECORRUPT, "corrupt: %s names a root page %llu beyond its last page %llu",
+		                   path, (unsigned long long)root, (unsigned long long)last);
+	return TRACE_OK;
+}
+
 static int env_open(trace__store *s, const char *dir, unsigned env_flags, uint64_t mapsize)
 {
 	int rc;
@@ -142,6 +228,10 @@ static int store_new(trace__store **out, const char *dir, const struct stat *st,
 	unsigned env_flags = MDB_NOTLS;
 	if (flags & TRACE__STORE_NOSYNC)
 		env_flags |= MDB_NOSYNC;
+	if ((rc = check_data_file(dir))) {
+		store_destroy(s);
+		return rc;
+	}
 	/* A read-write environment serves readers and a later writer handle
 	 * alike; read-only files (a regulator's copy) get an MDB_RDONLY one. */
 	rc = env_open(s, dir, env_flags, mapsize);

@@ -11,7 +11,7 @@
 #include "../test.h"
 
 static trace_hasher *h;
-static int cases, inclusion_cases, consistency_cases;
+static int cases, inclusion_cases, consistency_cases, divergences;
 
 /* Decodes a base64 field into @out; returns its length, or -1 if absent. */
 static long b64_field(json_t *obj, const char *name, uint8_t *out, size_t cap)
@@ -115,6 +115,22 @@ static void run_case(const char *path, int consistency)
 		rc = (l1 < 0 || l2 < 0 || plen < 0) ? TRACE_EINVAL
 		     : trace_merkle_verify_consistency(h, s1, s2, proof, (size_t)plen, a, (size_t)l1, b, (size_t)l2);
 		consistency_cases++;
+		if (!want_err && s1 == s2 && plen == 0 && (l1 != 32 || l2 != 32) && l1 == l2 && memcmp(a, b, (size_t)l1) == 0) {
+			/* A deliberate divergence: these cases use placeholder "roots"
+			 * that only have to be equal; libtrace refuses roots that are not
+			 * hashes (issue 11, a fuzz finding).  The vector's point — equal
+			 * sizes, empty proof, equal roots pass — is checked with real ones. */
+			uint8_t r[32];
+			memset(r, 0x5a, sizeof r);
+			if (rc != TRACE_EINVAL || trace_merkle_verify_consistency(h, s1, s2, NULL, 0, r, 32, r, 32) != TRACE_OK) {
+				fprintf(stderr, "%s: equal sizes with non-hash roots: got %d\n", path, rc);
+				test_failures++;
+			}
+			divergences++;
+			cases++;
+			json_decref(c);
+			return;
+		}
 	} else {
 		long ll = b64_field(c, "leafHash", a, sizeof a), lr = b64_field(c, "root", b, sizeof b);
 		rc = (ll < 0 || lr < 0 || plen < 0) ? TRACE_EINVAL
@@ -167,7 +183,7 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof path, "%s/consistency", argv[1]);
 	walk(path, 1);
 	trace_hasher_free(h);
-	printf("ran %d inclusion and %d consistency cases\n", inclusion_cases, consistency_cases);
+	printf("ran %d inclusion and %d consistency cases (%d where libtrace is deliberately stricter: roots must be hashes)\n", inclusion_cases, consistency_cases, divergences);
 	CHECK(inclusion_cases >= 90 && consistency_cases >= 90);
 	return test_done("rfc6962 vectors");
 }
