@@ -2,8 +2,16 @@
  * trace: the command-line tool.  Dispatches "trace <group> ..." to the
  * subcommand files; each is a thin layer over the public API.
  */
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <trace/trace.h>
 
@@ -50,6 +58,60 @@ static void usage(FILE *f)
 	fprintf(f, "\nlibtrace %s\n", trace_version_string());
 }
 
+/* The first argument naming a directory that holds a log, or NULL. */
+static const char *ledger_dir(int argc, char **argv)
+{
+	char path[4096];
+	struct stat st;
+	for (int i = 1; i < argc; i++) {
+		snprintf(path, sizeof path, "%s/data.mdb", argv[i]);
+		if (stat(path, &st) == 0)
+			return argv[i];
+	}
+	return NULL;
+}
+
+/*
+ * LMDB trusts its files: a damaged page can make it read outside the map
+ * (SIGSEGV) or past the end of a file (SIGBUS), and a full disk can fault a
+ * write through a sparse file.  The command runs in a child, so a fault
+ * becomes a message and exit status 1 instead of a signal.
+ */
+static int run_guarded(int (*run)(int, char **), int argc, char **argv)
+{
+	fflush(stdout);
+	fflush(stderr);
+	pid_t pid = fork();
+	if (pid < 0)
+		return run(argc, argv);	/* no process to spare: run unguarded */
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		exit(run(argc, argv));
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return fprintf(stderr, "trace: lost the command's process: %s\n", strerror(errno)), EXIT_USAGE;
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	int sig = WTERMSIG(status);
+	const char *dir = ledger_dir(argc, argv);
+	struct statvfs vfs;
+	if (sig == SIGBUS && dir && statvfs(dir, &vfs) == 0 && (uint64_t)vfs.f_bavail * vfs.f_frsize < (1u << 20)) {
+		fprintf(stderr, "trace: %s: no space left on device (the store faulted writing)\n", dir);
+		return EXIT_USAGE;
+	}
+	if (sig == SIGBUS || sig == SIGSEGV || sig == SIGILL || sig == SIGFPE || sig == SIGABRT) {
+		fprintf(stderr, "trace: corrupt: %s%s: reading it faulted (%s); the files are damaged (run trace log verify, restore from a backup)\n",
+		        dir ? dir : "the ledger", dir ? "/data.mdb" : "", strsignal(sig));
+		return EXIT_VERIFY_FAILED;
+	}
+	/* Killed from outside: die the same way. */
+	signal(sig, SIG_DFL);
+	raise(sig);
+	return EXIT_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2)
@@ -60,7 +122,7 @@ int main(int argc, char **argv)
 		return printf("trace (libtrace) %s\n", trace_version_string()), 0;
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
 		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
+			return run_guarded(commands[i].run, argc - 1, argv + 1);
 	fprintf(stderr, "trace: unknown command \"%s\"\n", argv[1]);
 	usage(stderr);
 	return EXIT_USAGE;

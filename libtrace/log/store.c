@@ -80,8 +80,8 @@ static int lmdb_fail(int rc, const char *what, const char *dir)
 	case MDB_PAGE_NOTFOUND:
 	case MDB_INVALID:
 	case MDB_VERSION_MISMATCH:
-		code = TRACE_ECORRUPT;
-		break;
+		return trace__fail(TRACE_ECORRUPT, "corrupt: %s/data.mdb: %s (%s)", dir ? dir : "store", what,
+		                   mdb_strerror(rc));
 	case EAGAIN:
 	case EBUSY:
 		code = TRACE_EBUSY;
@@ -136,7 +136,7 @@ static uint32_t le32(const uint8_t *p)
 	return v;
 }
 
-static int check_data_file(const char *dir)
+static int check_data_file(const char *dir, int create)
 {
 	char path[4096];
 	uint8_t meta[2][LMDB_META_TXNID + 8];
@@ -157,7 +157,9 @@ static int check_data_file(const char *dir)
 	}
 	if (st.st_size == 0) {
 		close(fd);
-		return TRACE_OK;	/* created, never committed: LMDB initialises it */
+		if (create)
+			return TRACE_OK;	/* a store being made: LMDB initialises it */
+		return trace__fail(TRACE_ECORRUPT, "corrupt: %s is empty", path);
 	}
 	ssize_t n0 = pread(fd, meta[0], sizeof meta[0], 0);
 	uint32_t psize = n0 == (ssize_t)sizeof meta[0] ? le32(meta[0] + LMDB_META_PSIZE) : 0;
@@ -228,7 +230,7 @@ static int store_new(trace__store **out, const char *dir, const struct stat *st,
 	unsigned env_flags = MDB_NOTLS;
 	if (flags & TRACE__STORE_NOSYNC)
 		env_flags |= MDB_NOSYNC;
-	if ((rc = check_data_file(dir))) {
+	if ((rc = check_data_file(dir, flags & TRACE__STORE_CREATE))) {
 		store_destroy(s);
 		return rc;
 	}
