@@ -101,12 +101,12 @@ static int run_guarded(int (*run)(int, char **), int argc, char **argv)
 		fprintf(stderr, "trace: %s: no space left on device (the store faulted writing)\n", dir);
 		return EXIT_USAGE;
 	}
-	if (sig == SIGBUS || sig == SIGSEGV || sig == SIGILL || sig == SIGFPE || sig == SIGABRT) {
+	if (sig == SIGBUS || sig == SIGSEGV) {
 		fprintf(stderr, "trace: corrupt: %s%s: reading it faulted (%s); the files are damaged (run trace log verify, restore from a backup)\n",
 		        dir ? dir : "the ledger", dir ? "/data.mdb" : "", strsignal(sig));
 		return EXIT_VERIFY_FAILED;
 	}
-	/* Killed from outside: die the same way. */
+	/* Killed from outside, or a bug (an abort, a sanitizer): die the same way. */
 	signal(sig, SIG_DFL);
 	raise(sig);
 	return EXIT_USAGE;
