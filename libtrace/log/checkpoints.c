@@ -51,26 +51,23 @@ int trace_log_checkpoint_get(trace_buf *out, trace_log *log, uint64_t size)
 	return rc;
 }
 
-/* Writes @note under @size, growing the map if needed. */
+struct checkpoint_put {
+	uint8_t key[8];
+	const trace_buf *note;
+};
+
+static int put_checkpoint(void *ctx, trace__txn *t)
+{
+	struct checkpoint_put *p = ctx;
+	return trace__txn_put(t, DB_CHECKPOINTS, p->key, 8, p->note->ptr, p->note->size, 0);
+}
+
+/* Writes @note under @size. */
 static int store_checkpoint(trace_log *log, uint64_t size, const trace_buf *note)
 {
-	uint8_t key[8];
-	trace__be64_put(key, size);
-	for (int attempt = 0;; attempt++) {
-		trace__txn *t;
-		int rc = trace__txn_begin(&t, log->store, 1);
-		if (rc)
-			return rc;
-		rc = trace__txn_put(t, DB_CHECKPOINTS, key, 8, note->ptr, note->size, 0);
-		if (rc == TRACE_OK)
-			rc = trace__txn_commit(t);
-		else
-			trace__txn_abort(t);
-		if (rc != TRACE__EMAPFULL || attempt == 8)
-			return rc == TRACE__EMAPFULL ? trace__fail(TRACE_EIO, "LMDB map full") : rc;
-		if ((rc = trace__store_grow(log->store)))
-			return rc;
-	}
+	struct checkpoint_put p = { { 0 }, note };
+	trace__be64_put(p.key, size);
+	return trace__store_write(log->store, put_checkpoint, &p);
 }
 
 int trace_log_checkpoint_sign(trace_buf *out, trace_log *log, trace_signer *signer)

@@ -75,45 +75,49 @@ static int index_range(trace_log *log, trace__txn *it, trace__txn *lt, uint64_t 
 	return TRACE_OK;
 }
 
+struct catch_up_job {
+	trace_log *log;
+	trace__txn *lt;
+	uint64_t stored;
+	int rebuild;
+};
+
+static int catch_up_body(void *ctx, trace__txn *it)
+{
+	struct catch_up_job *j = ctx;
+	trace_log *log = j->log;
+	trace__val v;
+	uint8_t root[TRACE_HASH_MAX_SIZE], meta[8 + TRACE_HASH_MAX_SIZE];
+	uint64_t done = 0;
+	int rc = TRACE_OK;
+	if (j->rebuild)
+		rc = trace__txn_drop(it, IDX_LEAF);
+	else if (trace__txn_get(it, IDX_META, "indexed", 7, &v) == TRACE_OK && v.size == 8 + log->hs) {
+		/* The index must describe a prefix of this very log. */
+		done = trace__be64_get(v.data);
+		if (done > j->stored ||
+		    trace__log_root_in(log, j->lt, j->stored, done, root) != TRACE_OK ||
+		    !trace__ct_equal(root, (const uint8_t *)v.data + 8, log->hs)) {
+			done = 0;
+			rc = trace__txn_drop(it, IDX_LEAF);
+		}
+	}
+	if (rc == TRACE_OK && done < j->stored)
+		rc = index_range(log, it, j->lt, j->stored, done, j->stored);
+	if (rc == TRACE_OK && (j->rebuild || done < j->stored)) {
+		trace__be64_put(meta, j->stored);
+		rc = trace__log_root_in(log, j->lt, j->stored, j->stored, meta + 8);
+		if (rc == TRACE_OK)
+			rc = trace__txn_put(it, IDX_META, "indexed", 7, meta, 8 + log->hs, 0);
+	}
+	return rc;
+}
+
 /* Brings the index up to the log's size; @rebuild starts from scratch. */
 static int catch_up(trace_log *log, trace__txn *lt, uint64_t stored, int rebuild)
 {
-	for (int attempt = 0;; attempt++) {
-		trace__txn *it;
-		trace__val v;
-		uint8_t root[TRACE_HASH_MAX_SIZE], meta[8 + TRACE_HASH_MAX_SIZE];
-		uint64_t done = 0;
-		int rc = trace__txn_begin(&it, log->index, 1);
-		if (rc)
-			return rc;
-		if (rebuild)
-			rc = trace__txn_drop(it, IDX_LEAF);
-		else if (trace__txn_get(it, IDX_META, "indexed", 7, &v) == TRACE_OK && v.size == 8 + log->hs) {
-			/* The index must describe a prefix of this very log. */
-			done = trace__be64_get(v.data);
-			if (done > stored ||
-			    trace__log_root_in(log, lt, stored, done, root) != TRACE_OK ||
-			    !trace__ct_equal(root, (const uint8_t *)v.data + 8, log->hs)) {
-				done = 0;
-				rc = trace__txn_drop(it, IDX_LEAF);
-			}
-		}
-		if (rc == TRACE_OK && done < stored)
-			rc = index_range(log, it, lt, stored, done, stored);
-		if (rc == TRACE_OK && (rebuild || done < stored)) {
-			trace__be64_put(meta, stored);
-			rc = trace__log_root_in(log, lt, stored, stored, meta + 8);
-			if (rc == TRACE_OK)
-				rc = trace__txn_put(it, IDX_META, "indexed", 7, meta, 8 + log->hs, 0);
-		}
-		if (rc == TRACE_OK)
-			return trace__txn_commit(it);
-		trace__txn_abort(it);
-		if (rc != TRACE__EMAPFULL || attempt == 16)
-			return rc == TRACE__EMAPFULL ? trace__fail(TRACE_EIO, "leaf index map full") : rc;
-		if ((rc = trace__store_grow(log->index)))
-			return rc;
-	}
+	struct catch_up_job j = { log, lt, stored, rebuild };
+	return trace__store_write(log->index, catch_up_body, &j);
 }
 
 static int scan_for(trace_log *log, trace__txn *lt, uint64_t stored, const uint8_t *leaf,

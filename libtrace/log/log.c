@@ -24,7 +24,6 @@
 
 #define FORMAT_VERSION "1"
 #define DEFAULT_MAPSIZE ((uint64_t)1 << 30)
-#define MAX_GROWTH 24
 
 const char *const trace__log_db_names[DB_COUNT] = {
 	"meta", "entries", "tiles", "checkpoints",
@@ -251,12 +250,31 @@ done:
 	return rc;
 }
 
+struct new_meta {
+	int kind;
+	const char *origin, *vkey;
+};
+
+static int write_new_meta(void *ctx, trace__txn *t)
+{
+	const struct new_meta *m = ctx;
+	static const uint8_t zero[8];
+	const trace__suite_info *suite = trace__suite_info_get(TRACE_SUITE_SHA256_ED25519);
+	int rc;
+	if ((rc = meta_put_text(t, "format", FORMAT_VERSION)) ||
+	    (rc = meta_put_text(t, "suite", suite->name)) ||
+	    (rc = meta_put_text(t, "kind", kind_name(m->kind))) ||
+	    (rc = meta_put_text(t, "origin", m->origin)) ||
+	    (rc = meta_put_text(t, "vkey", m->vkey)))
+		return rc;
+	return trace__txn_put(t, DB_META, "size", 4, zero, 8, 0);
+}
+
 int trace_log_create(trace_log **out, const char *dir, const char *origin, const char *vkey,
                      const trace_log_opts *opts)
 {
 	trace_log *log;
 	trace_verifier *v = NULL;
-	trace__txn *t = NULL;
 	char path[4096];
 	int rc;
 
@@ -294,26 +312,12 @@ int trace_log_create(trace_log **out, const char *dir, const char *origin, const
 	if ((rc = trace__store_open(&log->store, dir, TRACE__STORE_CREATE,
 	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)))
 		goto fail;
-	uint8_t zero[8] = { 0 };
-	const trace__suite_info *suite = trace__suite_info_get(TRACE_SUITE_SHA256_ED25519);
-	if ((rc = trace__txn_begin(&t, log->store, 1)) ||
-	    (rc = meta_put_text(t, "format", FORMAT_VERSION)) ||
-	    (rc = meta_put_text(t, "suite", suite->name)) ||
-	    (rc = meta_put_text(t, "kind", kind_name(opts ? opts->kind : TRACE_LOG_RAW))) ||
-	    (rc = meta_put_text(t, "origin", origin)) ||
-	    (rc = meta_put_text(t, "vkey", vkey)) ||
-	    (rc = trace__txn_put(t, DB_META, "size", 4, zero, 8, 0)))
-		goto fail;
-	rc = trace__txn_commit(t);
-	t = NULL;
-	if (rc || (rc = load_meta(log)))
+	struct new_meta m = { opts ? opts->kind : TRACE_LOG_RAW, origin, vkey };
+	if ((rc = trace__store_write(log->store, write_new_meta, &m)) || (rc = load_meta(log)))
 		goto fail;
 	*out = log;
 	return TRACE_OK;
 fail:
-	if (rc == TRACE__EMAPFULL)
-		rc = trace__fail(TRACE_EIO, "map size too small to create the log");
-	trace__txn_abort(t);
 	trace__store_close(log->store);
 	log->store = NULL;
 	if (created) {
@@ -403,42 +407,40 @@ static int sink_load(void *ctx, unsigned level, uint64_t n, unsigned width,
 	return rc;
 }
 
-static int append_once(trace_log *log, uint64_t *first, const uint8_t *const *entries,
-                       const size_t *lens, size_t n, const uint8_t *leaves,
-                       const trace__append_hook *hook)
+struct append_job {
+	trace_log *log;
+	const uint8_t *const *entries;
+	const size_t *lens;
+	size_t n;
+	const uint8_t *leaves;
+	const trace__append_hook *hook;
+	uint64_t first;
+};
+
+static int append_body(void *ctx, trace__txn *t)
 {
-	trace__txn *t;
-	uint64_t size;
+	struct append_job *j = ctx;
+	trace_log *log = j->log;
+	uint64_t size = 0;
 	uint8_t key[8];
-	int rc = trace__txn_begin(&t, log->store, 1);
-	if (rc)
-		return rc;
 	tile_sink sink = { sink_store, sink_load, t };
 	trace__tiles_builder_reset(&log->builder, &sink);
-	if ((rc = trace__log_read_size(t, &size)))
-		goto fail;
-	for (size_t i = 0; i < n; i++) {
+	int rc = trace__log_read_size(t, &size);
+	for (size_t i = 0; i < j->n && rc == TRACE_OK; i++) {
 		trace__be64_put(key, size + i);
-		if ((rc = trace__txn_put(t, DB_ENTRIES, key, 8, entries[i], lens[i], TRACE__PUT_APPEND)))
-			goto fail;
-		if ((rc = trace__tiles_add_leaf(&log->builder, size + i, leaves + i * log->hs)))
-			goto fail;
+		if ((rc = trace__txn_put(t, DB_ENTRIES, key, 8, j->entries[i], j->lens[i], TRACE__PUT_APPEND)) == TRACE_OK)
+			rc = trace__tiles_add_leaf(&log->builder, size + i, j->leaves + i * log->hs);
 	}
-	if ((rc = trace__tiles_flush(&log->builder)))
-		goto fail;
-	if (hook && (rc = hook->run(hook->ctx, t, size)))
-		goto fail;
-	trace__be64_put(key, size + n);
-	if ((rc = trace__txn_put(t, DB_META, "size", 4, key, 8, 0)))
-		goto fail;
-	rc = trace__txn_commit(t);
+	if (rc == TRACE_OK)
+		rc = trace__tiles_flush(&log->builder);
+	if (rc == TRACE_OK && j->hook)
+		rc = j->hook->run(j->hook->ctx, t, size);
+	trace__be64_put(key, size + j->n);
+	if (rc == TRACE_OK)
+		rc = trace__txn_put(t, DB_META, "size", 4, key, 8, 0);
+	/* Tiles loaded through this transaction die with it. */
 	trace__tiles_builder_reset(&log->builder, NULL);
-	if (rc == TRACE_OK && first)
-		*first = size;
-	return rc;
-fail:
-	trace__txn_abort(t);
-	trace__tiles_builder_reset(&log->builder, NULL);
+	j->first = size;
 	return rc;
 }
 
@@ -463,16 +465,11 @@ int trace__log_append_entries(trace_log *log, uint64_t *first, const uint8_t *co
 	int rc = TRACE_OK;
 	for (size_t i = 0; i < n && rc == TRACE_OK; i++)
 		rc = trace_merkle_leaf_hash(leaves + i * log->hs, log->hs, log->hasher, entries[i], lens[i]);
-	for (int attempt = 0; rc == TRACE_OK; attempt++) {
-		rc = append_once(log, first, entries, lens, n, leaves, hook);
-		if (rc != TRACE__EMAPFULL)
-			break;
-		if (attempt == MAX_GROWTH) {
-			rc = trace__fail(TRACE_EIO, "%s: the LMDB map is still full after growing it %d times", log->dir, MAX_GROWTH);
-			break;
-		}
-		rc = trace__store_grow(log->store);
-	}
+	struct append_job job = { log, entries, lens, n, leaves, hook, 0 };
+	if (rc == TRACE_OK)
+		rc = trace__store_write(log->store, append_body, &job);
+	if (rc == TRACE_OK && first)
+		*first = job.first;
 	trace__free(leaves);
 	return rc;
 }

@@ -380,6 +380,31 @@ static int remap(trace__store *s, uint64_t size, const char *what)
 	return rc ? lmdb_fail(rc, what, s->dir) : TRACE_OK;
 }
 
+/* Doubling from 1 MiB, 24 growths reach 16 TiB: past that, the map is not the problem. */
+#define STORE_MAX_GROWTH 24
+
+int trace__store_write(trace__store *s, int (*body)(void *ctx, trace__txn *t), void *ctx)
+{
+	for (int attempt = 0;; attempt++) {
+		trace__txn *t;
+		int rc = trace__txn_begin(&t, s, 1);
+		if (rc)
+			return rc;
+		rc = body(ctx, t);
+		if (rc == TRACE_OK)
+			rc = trace__txn_commit(t);	/* frees t, also on failure */
+		else
+			trace__txn_abort(t);
+		if (rc != TRACE__EMAPFULL)
+			return rc;
+		if (attempt == STORE_MAX_GROWTH)
+			return trace__fail(TRACE_EIO, "%s: the LMDB map is still full after growing it %d times",
+			                   s->dir, STORE_MAX_GROWTH);
+		if ((rc = trace__store_grow(s)))
+			return rc;
+	}
+}
+
 int trace__store_grow(trace__store *s)
 {
 	uint64_t size = trace__store_mapsize(s);

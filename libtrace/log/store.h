@@ -8,8 +8,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* Returned (never to the caller of the public API) when the map is full:
- * abort, trace__store_grow(), and redo the transaction. */
+/* Returned inside a write transaction when the map is full; only
+ * trace__store_write() and trace__store_grow() deal with it, and it never
+ * leaves them. */
 #define TRACE__EMAPFULL (-1000)
 
 enum trace__store_flags {
@@ -33,6 +34,14 @@ void trace__store_close(trace__store *s);
 /* Doubles the map (no transaction of this handle may be open). */
 int trace__store_grow(trace__store *s);
 uint64_t trace__store_mapsize(const trace__store *s);
+
+/*
+ * Runs @body in a write transaction and commits it.  When the map fills,
+ * the transaction is aborted, the map grown and @body run again, so @body
+ * must start from nothing each time (it may keep results in @ctx, reset on
+ * entry).  Any failure of @body aborts and is returned as is.
+ */
+int trace__store_write(trace__store *s, int (*body)(void *ctx, trace__txn *t), void *ctx);
 
 /* Write transactions block other writers of the same environment only for
  * their duration; the log's writer lock keeps a second writer out. */

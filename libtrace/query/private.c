@@ -232,6 +232,27 @@ int trace_ledger_event_private(trace_event **out, trace_ledger *l, uint64_t inde
 	return rc;
 }
 
+struct erase_rows {
+	uint64_t index;
+	size_t n, count;
+};
+
+static int erase_rows_body(void *ctx, trace__txn *t)
+{
+	struct erase_rows *j = ctx;
+	int rc = TRACE_OK;
+	j->count = 0;
+	for (size_t i = 0; rc == TRACE_OK && i < j->n; i++) {
+		uint8_t k[ROW_KEY];
+		row_key(k, j->index, i);
+		if ((rc = trace__txn_del(t, DB_PRIVATE, k, ROW_KEY)) == TRACE_OK)
+			j->count++;
+		else if (rc == TRACE_ENOTFOUND)
+			rc = TRACE_OK;
+	}
+	return rc;
+}
+
 int trace_ledger_erase_private(trace_ledger *l, uint64_t index, size_t *erased)
 {
 	static const uint8_t zero[KEY_LEN];
@@ -266,30 +287,9 @@ int trace_ledger_erase_private(trace_ledger *l, uint64_t index, size_t *erased)
 	if (rc)
 		return rc;
 	/* The sealed rows are now unreadable; deleting them just tidies up. */
-	for (int attempt = 0;; attempt++) {
-		trace__txn *t;
-		size_t count = 0;
-		if ((rc = trace__txn_begin(&t, trace__log_store(l->log), 1)))
-			return rc;
-		for (size_t i = 0; rc == TRACE_OK && i < n; i++) {
-			uint8_t k[ROW_KEY];
-			row_key(k, index, i);
-			if ((rc = trace__txn_del(t, DB_PRIVATE, k, ROW_KEY)) == TRACE_OK)
-				count++;
-			else if (rc == TRACE_ENOTFOUND)
-				rc = TRACE_OK;
-		}
-		if (rc == TRACE_OK)
-			rc = trace__txn_commit(t);	/* frees t, also on failure */
-		else
-			trace__txn_abort(t);
-		if (rc == TRACE_OK && erased)
-			*erased = count;
-		if (rc != TRACE__EMAPFULL)
-			return rc;
-		if (attempt == 16)
-			return trace__fail(TRACE_EIO, "LMDB map full");
-		if ((rc = trace__store_grow(trace__log_store(l->log))))
-			return rc;
-	}
+	struct erase_rows job = { index, n, 0 };
+	rc = trace__store_write(trace__log_store(l->log), erase_rows_body, &job);
+	if (rc == TRACE_OK && erased)
+		*erased = job.count;
+	return rc;
 }

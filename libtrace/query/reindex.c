@@ -28,49 +28,47 @@ static void remove_scratch(const char *path)
 	rmdir(path);
 }
 
-/* Replays entries [from, to) of the log into the scratch store. */
+struct replay_batch {
+	trace_ledger *l;
+	uint64_t from, to;
+};
+
+static int replay_body(void *ctx, trace__txn *st)
+{
+	struct replay_batch *j = ctx;
+	trace__txn *lt;
+	int rc = trace__ledger_read(j->l, &lt);
+	if (rc)
+		return rc;
+	trace__indexer ix;
+	trace__indexer_init(&ix, st, &j->l->params);
+	for (uint64_t i = j->from; i < j->to && rc == TRACE_OK; i++) {
+		uint8_t key[8];
+		trace__val v;
+		trace_event *ev = NULL;
+		trace__be64_put(key, i);
+		if ((rc = trace__txn_get(lt, DB_ENTRIES, key, 8, &v)))
+			break;
+		if ((rc = trace_event_decode(&ev, v.data, v.size))) {
+			trace__error_prefix("reindex: entry %llu", (unsigned long long)i);
+			trace__error_recode(rc = TRACE_ECORRUPT);
+			break;
+		}
+		rc = trace__index_event(&ix, ev, i);
+		trace_event_free(ev);
+	}
+	if (rc == TRACE_OK)
+		rc = trace__indexer_finish(&ix);
+	trace__txn_abort(lt);
+	return rc;
+}
+
+/* Replays the log's first @size entries into the scratch store, a batch per transaction. */
 static int replay(trace_ledger *l, trace__store *scratch, uint64_t size)
 {
 	for (uint64_t from = 0; from < size; from += REPLAY_BATCH) {
-		trace__txn *st, *lt;
-		int rc = trace__txn_begin(&st, scratch, 1);
-		if (rc)
-			return rc;
-		if ((rc = trace__ledger_read(l, &lt))) {
-			trace__txn_abort(st);
-			return rc;
-		}
-		trace__indexer ix;
-		trace__indexer_init(&ix, st, &l->params);
-		uint64_t to = from + REPLAY_BATCH < size ? from + REPLAY_BATCH : size;
-		for (uint64_t i = from; i < to && rc == TRACE_OK; i++) {
-			uint8_t key[8];
-			trace__val v;
-			trace_event *ev = NULL;
-			trace__be64_put(key, i);
-			if ((rc = trace__txn_get(lt, DB_ENTRIES, key, 8, &v)))
-				break;
-			if ((rc = trace_event_decode(&ev, v.data, v.size))) {
-				trace__error_prefix("reindex: entry %llu", (unsigned long long)i);
-				trace__error_recode(rc = TRACE_ECORRUPT);
-				break;
-			}
-			rc = trace__index_event(&ix, ev, i);
-			trace_event_free(ev);
-		}
-		if (rc == TRACE_OK)
-			rc = trace__indexer_finish(&ix);
-		trace__txn_abort(lt);
-		if (rc == TRACE_OK)
-			rc = trace__txn_commit(st);
-		else
-			trace__txn_abort(st);
-		if (rc == TRACE__EMAPFULL) {
-			if ((rc = trace__store_grow(scratch)))
-				return rc;
-			from -= REPLAY_BATCH;	/* redo this batch */
-			continue;
-		}
+		struct replay_batch j = { l, from, from + REPLAY_BATCH < size ? from + REPLAY_BATCH : size };
+		int rc = trace__store_write(scratch, replay_body, &j);
 		if (rc)
 			return rc;
 	}
@@ -122,43 +120,36 @@ static int compare_db(trace__txn *a, trace__txn *b, int db, uint64_t *diff)
 	return rb != TRACE_ENOTFOUND && rb != TRACE_OK ? rb : TRACE_OK;
 }
 
+static int install_body(void *ctx, trace__txn *live)
+{
+	trace__txn *st;
+	int rc = trace__txn_begin(&st, ctx, 0);
+	if (rc)
+		return rc;
+	for (int db = DB_FIRST_INDEX; db <= DB_RECALLS && rc == TRACE_OK; db++) {
+		trace__cursor *c;
+		trace__val k = { NULL, 0 }, v;
+		if ((rc = trace__txn_drop(live, db)) || (rc = trace__cursor_open(&c, st, db)))
+			break;
+		for (rc = trace__cursor_get(c, TRACE__CUR_FIRST, &k, &v); rc == TRACE_OK;
+		     rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v))
+			if ((rc = trace__txn_put(live, db, k.data, k.size, v.data, v.size, TRACE__PUT_APPEND)))
+				break;
+		trace__cursor_close(c);
+		if (rc == TRACE_ENOTFOUND)
+			rc = TRACE_OK;
+	}
+	trace__val v;
+	if (rc == TRACE_OK && trace__txn_get(st, DB_META, "next_code_id", 12, &v) == TRACE_OK)
+		rc = trace__txn_put(live, DB_META, "next_code_id", 12, v.data, v.size, 0);
+	trace__txn_abort(st);
+	return rc;
+}
+
 /* Replaces the live index databases with the rebuilt ones. */
 static int install(trace_ledger *l, trace__store *scratch)
 {
-	for (int attempt = 0;; attempt++) {
-		trace__txn *live, *st;
-		int rc = trace__txn_begin(&live, trace__log_store(l->log), 1);
-		if (rc)
-			return rc;
-		if ((rc = trace__txn_begin(&st, scratch, 0))) {
-			trace__txn_abort(live);
-			return rc;
-		}
-		for (int db = DB_FIRST_INDEX; db <= DB_RECALLS && rc == TRACE_OK; db++) {
-			trace__cursor *c;
-			trace__val k = { NULL, 0 }, v;
-			if ((rc = trace__txn_drop(live, db)) || (rc = trace__cursor_open(&c, st, db)))
-				break;
-			for (rc = trace__cursor_get(c, TRACE__CUR_FIRST, &k, &v); rc == TRACE_OK;
-			     rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v))
-				if ((rc = trace__txn_put(live, db, k.data, k.size, v.data, v.size, TRACE__PUT_APPEND)))
-					break;
-			trace__cursor_close(c);
-			if (rc == TRACE_ENOTFOUND)
-				rc = TRACE_OK;
-		}
-		trace__val v;
-		if (rc == TRACE_OK && trace__txn_get(st, DB_META, "next_code_id", 12, &v) == TRACE_OK)
-			rc = trace__txn_put(live, DB_META, "next_code_id", 12, v.data, v.size, 0);
-		trace__txn_abort(st);
-		if (rc == TRACE_OK)
-			return trace__txn_commit(live);
-		trace__txn_abort(live);
-		if (rc != TRACE__EMAPFULL || attempt == 16)
-			return rc == TRACE__EMAPFULL ? trace__fail(TRACE_EIO, "LMDB map full") : rc;
-		if ((rc = trace__store_grow(trace__log_store(l->log))))
-			return rc;
-	}
+	return trace__store_write(trace__log_store(l->log), install_body, scratch);
 }
 
 int trace_ledger_reindex(trace_ledger *l, uint64_t *differences)
