@@ -369,7 +369,7 @@ int main(int argc, char **argv)
 	BENCH_REQUIRE(trace_note_signature_count(parsed) == 1, "a checkpoint carries %zu signatures, expected 1",
 	              trace_note_signature_count(parsed));
 	const trace_verifier *keys[1] = { verifier };
-	BENCH_CHECK(trace_note_verify(parsed, keys, 1));
+	BENCH_CHECK(trace_note_verify(NULL, NULL, parsed, keys, 1));
 	const char *text = trace_note_text(parsed, &text_len);
 	BENCH_CHECK(trace_checkpoint_parse(&cp, text, text_len));
 	BENCH_REQUIRE(trace_checkpoint_size(cp) == size, "latest checkpoint is for size %" PRIu64, trace_checkpoint_size(cp));

@@ -33,7 +33,7 @@ static void check_signer(const trace_signer *s, const char *skey)
 	trace_signer *const signers[1] = { (trace_signer *)s };
 	FUZZ_CHECK(fuzz_rc(trace_note_sign(&note, text, strlen(text), signers, 1, 1)) == TRACE_OK);
 	FUZZ_CHECK(fuzz_rc(trace_note_parse(&n, (const char *)note.ptr, note.size)) == TRACE_OK);
-	FUZZ_CHECK(fuzz_rc(trace_note_verify(n, (const trace_verifier *const *)&v, 1)) == TRACE_OK);
+	FUZZ_CHECK(fuzz_rc(trace_note_verify(NULL, NULL, n, (const trace_verifier *const *)&v, 1)) == TRACE_OK);
 	trace_note_free(n);
 	trace_buf_dispose(&note);
 	trace_verifier_free(v);

@@ -104,7 +104,7 @@ static void run(const char *msg, size_t len, int *rcs, int faulty)
 
 	if (call(trace_note_parse(&n, msg, len), base, rcs, 0, faulty) == TRACE_OK) {
 		size_t with_note = live;
-		call(trace_note_verify(n, (const trace_verifier *const *)keys, 2), with_note, rcs, 1, faulty);
+		call(trace_note_verify(NULL, NULL, n, (const trace_verifier *const *)keys, 2), with_note, rcs, 1, faulty);
 		FUZZ_CHECK(live == with_note);	/* verifying keeps nothing */
 		const char *text = trace_note_text(n, &text_len);
 		call(trace_checkpoint_parse(&c, text, text_len), with_note, rcs, 2, faulty);

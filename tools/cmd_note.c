@@ -72,14 +72,15 @@ static int note_verify(int argc, char **argv)
 		status = EXIT_USAGE;
 	if (status == 0 && (rc = trace_note_parse(&n, (const char *)msg, len)))
 		status = cli_fail(rc, "note verify");
-	if (status == 0 && (rc = trace_note_verify(n, (const trace_verifier *const *)keys, nkeys)))
+	uint8_t ok[TRACE_NOTE_MAX_SIGNATURES];
+	if (status == 0 && (rc = trace_note_verify(ok, NULL, n, (const trace_verifier *const *)keys, nkeys)))
 		status = cli_fail(rc == TRACE_EINVAL ? TRACE_EBADSIG : rc, "note verify");
 	if (status == 0) {
 		size_t text_len;
 		const char *text = trace_note_text(n, &text_len);
 		fwrite(text, 1, text_len, stdout);
 		for (size_t i = 0; i < nkeys; i++)
-			if (trace_note_verified_by(n, keys[i], NULL))
+			if (ok[i])
 				fprintf(stderr, "trace: verified by %s\n", trace_verifier_name(keys[i]));
 	}
 	trace_note_free(n);

@@ -129,28 +129,27 @@ TRACE_API void trace_note_free(trace_note *n);
  *
  * Signatures from unknown (name, key ID) pairs are ignored.  A known key
  * whose signature fails rejects the note, and at least one known key must
- * verify.
- * @return TRACE_OK, TRACE_EBADSIG (names the key), TRACE_EINVAL, TRACE_ENOMEM.
+ * verify.  The note is not changed: the answer for each key comes back in
+ * the caller's arrays.
+ * @param[out] verified_out if not NULL, @p nkeys bytes: 1 where keys[k]
+ *             verified a signature line, else 0 (all 0 on failure).
+ * @param[out] timestamps_out if not NULL, @p nkeys values: the time a
+ *             cosignature by keys[k] states (0 for other signature types).
+ * @param[in] n the parsed note.
+ * @param[in] keys the known keys; an entry may be NULL.
+ * @return TRACE_OK, TRACE_EBADSIG (names the key, or says no known key
+ *         signed), TRACE_EINVAL (NULL note or keys).
  * @since 1.0
  */
-TRACE_API TRACE_WARN_UNUSED int trace_note_verify(trace_note *n,
-                                                  const trace_verifier *const *keys,
-                                                  size_t nkeys);
+TRACE_API TRACE_WARN_UNUSED int trace_note_verify(uint8_t *verified_out, uint64_t *timestamps_out,
+                                                  const trace_note *n,
+                                                  const trace_verifier *const *keys, size_t nkeys);
 
 /** @brief The signed text (up to and including its last newline); owned by @p n. @since 1.0 */
 TRACE_API const char *trace_note_text(const trace_note *n, size_t *len);
 
 /** @brief Number of signature lines. @since 1.0 */
 TRACE_API size_t trace_note_signature_count(const trace_note *n);
-
-/**
- * @brief Whether @p key verified a signature of @p n in the last trace_note_verify().
- * @param[out] timestamp for cosignatures, the signed time; may be NULL.
- * @return 1 if it did, 0 if not.
- * @since 1.0
- */
-TRACE_API int trace_note_verified_by(const trace_note *n, const trace_verifier *key,
-                                     uint64_t *timestamp);
 
 /** @brief A parsed checkpoint body (opaque). @since 1.0 */
 typedef struct trace_checkpoint trace_checkpoint;

@@ -132,7 +132,7 @@ static int audit_checkpoints(trace_log *log, trace__txn *t, uint64_t size)
 		trace_checkpoint *cp = NULL;
 		size_t text_len, root_len;
 		if ((rc = trace_note_parse(&n, v.data, v.size)) == TRACE_OK &&
-		    (rc = trace_note_verify(n, &key, 1)) == TRACE_OK) {
+		    (rc = trace_note_verify(NULL, NULL, n, &key, 1)) == TRACE_OK) {
 			const char *text = trace_note_text(n, &text_len);
 			rc = trace_checkpoint_parse(&cp, text, text_len);
 		}

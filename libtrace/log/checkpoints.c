@@ -157,7 +157,7 @@ static int add_signatures(trace_log *log, const char *note, size_t len, const tr
 		return rc;
 	key = log->verifier;
 	const char *text = trace_note_text(n, &text_len);
-	if ((rc = trace_note_verify(n, &key, 1)) ||
+	if ((rc = trace_note_verify(NULL, NULL, n, &key, 1)) ||
 	    (rc = trace_checkpoint_parse(&c, text, text_len)))
 		goto done;
 	if ((rc = trace_log_checkpoint_get(&stored, log, trace_checkpoint_size(c))))
@@ -175,11 +175,12 @@ static int add_signatures(trace_log *log, const char *note, size_t len, const tr
 		trace__sbuf lines = TRACE__SBUF_INIT;
 		trace_buf kept = TRACE_BUF_INIT;
 		size_t verified = 0;
-		if ((rc = trace__note_verify_each(n, witnesses, nwitnesses, &verified)) == TRACE_OK && verified == 0)
+		const trace_verifier *marks[TRACE_NOTE_MAX_SIGNATURES];
+		if ((rc = trace__note_verify_each(n, witnesses, nwitnesses, marks, &verified)) == TRACE_OK && verified == 0)
 			rc = trace__fail(TRACE_EBADSIG, "the note carries no cosignature from any of the %zu given witnesses",
 			                 nwitnesses);
 		if (rc == TRACE_OK) {
-			trace__note_put_verified(&lines, n);
+			trace__note_put_verified(&lines, n, marks);
 			if ((rc = trace__sbuf_finish(&lines, &kept)) == TRACE_OK)
 				merge_lines(&b, (const char *)kept.ptr, kept.size);
 			trace_buf_dispose(&kept);

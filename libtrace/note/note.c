@@ -23,8 +23,6 @@ typedef struct note_sig {
 	uint32_t key_id;
 	uint8_t *payload;	/* key ID and signature, decoded */
 	size_t payload_len;
-	const trace_verifier *verified_by;
-	uint64_t timestamp;
 } note_sig;
 
 struct trace_note {
@@ -169,7 +167,7 @@ size_t trace_note_signature_count(const trace_note *n)
 	return n ? n->nsigs : 0;
 }
 
-static int verify_one(trace_note *n, note_sig *s, const trace_verifier *v)
+static int verify_one(const trace_note *n, const note_sig *s, const trace_verifier *v)
 {
 	const uint8_t *sig = s->payload + 4;
 	size_t sig_len = s->payload_len - 4;
@@ -190,7 +188,6 @@ static int verify_one(trace_note *n, note_sig *s, const trace_verifier *v)
 			return rc;
 		rc = trace__pubkey_verify(v->key, sig + 8, sig_len - 8, msg, msg_len);
 		trace__free(msg);
-		s->timestamp = ts;
 	} else {
 		rc = trace__pubkey_verify(v->key, sig, sig_len, (const uint8_t *)n->msg, n->text_len);
 	}
@@ -202,35 +199,35 @@ static int verify_one(trace_note *n, note_sig *s, const trace_verifier *v)
 	return rc;
 }
 
-/* Marks each signature line of @n that one of @keys verifies.  With
- * @each, every line of a known key is checked; otherwise a key's repeated
- * lines count once.  Any failure unmarks all: a rejected note vouches for
- * nothing, not even its good signatures. */
-static int verify_marked(trace_note *n, const trace_verifier *const *keys, size_t nkeys, int each,
-                         size_t *verified)
+/* Records in @marks[i] the key (if any) that verified signature line i of
+ * @n.  With @each, every line of a known key is checked; otherwise a key's
+ * repeated lines count once.  Any failure clears all marks: a rejected
+ * note vouches for nothing, not even its good signatures. */
+static int verify_marked(const trace_note *n, const trace_verifier *const *keys, size_t nkeys, int each,
+                         const trace_verifier **marks, size_t *verified)
 {
 	*verified = 0;
 	for (size_t i = 0; i < n->nsigs; i++)
-		n->sigs[i].verified_by = NULL;
+		marks[i] = NULL;
 	for (size_t i = 0; i < n->nsigs; i++) {
-		note_sig *s = &n->sigs[i];
+		const note_sig *s = &n->sigs[i];
 		for (size_t k = 0; k < nkeys; k++) {
 			const trace_verifier *v = keys[k];
 			if (v == NULL || v->key_id != s->key_id || strcmp(v->name, s->name) != 0)
 				continue;
 			int seen = 0;
 			for (size_t j = 0; j < i && !each; j++)
-				seen |= n->sigs[j].verified_by == v;
+				seen |= marks[j] == v;
 			if (seen)
 				break;
 			int rc = verify_one(n, s, v);
 			if (rc) {
 				for (size_t j = 0; j < n->nsigs; j++)
-					n->sigs[j].verified_by = NULL;
+					marks[j] = NULL;
 				*verified = 0;
 				return rc;
 			}
-			s->verified_by = v;
+			marks[i] = v;
 			++*verified;
 			break;
 		}
@@ -238,33 +235,46 @@ static int verify_marked(trace_note *n, const trace_verifier *const *keys, size_
 	return TRACE_OK;
 }
 
-int trace_note_verify(trace_note *n, const trace_verifier *const *keys, size_t nkeys)
+/* The time a verified type-0x04 line states: its first 8 bytes after the key ID. */
+static uint64_t cosignature_time(const note_sig *s)
 {
+	uint64_t ts = 0;
+	for (int i = 0; i < 8; i++)
+		ts = ts << 8 | s->payload[4 + i];
+	return ts;
+}
+
+int trace_note_verify(uint8_t *verified_out, uint64_t *timestamps_out, const trace_note *n,
+                      const trace_verifier *const *keys, size_t nkeys)
+{
+	const trace_verifier *marks[TRACE_NOTE_MAX_SIGNATURES];
 	size_t verified;
 	if (n == NULL || (keys == NULL && nkeys))
 		return trace__fail(TRACE_EINVAL, "trace_note_verify: NULL argument");
-	int rc = verify_marked(n, keys, nkeys, 0, &verified);
+	for (size_t k = 0; k < nkeys; k++) {
+		if (verified_out)
+			verified_out[k] = 0;
+		if (timestamps_out)
+			timestamps_out[k] = 0;
+	}
+	int rc = verify_marked(n, keys, nkeys, 0, marks, &verified);
 	if (rc == TRACE_OK && verified == 0)
 		return trace__fail(TRACE_EBADSIG, "note has no signature from a known key");
+	for (size_t i = 0; rc == TRACE_OK && i < n->nsigs; i++)
+		for (size_t k = 0; marks[i] && k < nkeys; k++)
+			if (keys[k] == marks[i]) {
+				if (verified_out)
+					verified_out[k] = 1;
+				if (timestamps_out && keys[k]->type == TRACE_KEY_COSIGNATURE_V1)
+					timestamps_out[k] = cosignature_time(&n->sigs[i]);
+			}
 	return rc;
 }
 
-int trace__note_verify_each(trace_note *n, const trace_verifier *const *keys, size_t nkeys, size_t *verified)
+int trace__note_verify_each(const trace_note *n, const trace_verifier *const *keys, size_t nkeys,
+                            const trace_verifier **marks, size_t *verified)
 {
-	return verify_marked(n, keys, nkeys, 1, verified);
-}
-
-int trace_note_verified_by(const trace_note *n, const trace_verifier *key, uint64_t *timestamp)
-{
-	if (n == NULL || key == NULL)
-		return 0;
-	for (size_t i = 0; i < n->nsigs; i++)
-		if (n->sigs[i].verified_by == key) {
-			if (timestamp)
-				*timestamp = n->sigs[i].timestamp;
-			return 1;
-		}
-	return 0;
+	return verify_marked(n, keys, nkeys, 1, marks, verified);
 }
 
 static void put_signature_line(trace__sbuf *b, const char *name, const uint8_t *sig, size_t len)
@@ -276,10 +286,10 @@ static void put_signature_line(trace__sbuf *b, const char *name, const uint8_t *
 	trace__sbuf_putc(b, '\n');
 }
 
-void trace__note_put_verified(trace__sbuf *b, const trace_note *n)
+void trace__note_put_verified(trace__sbuf *b, const trace_note *n, const trace_verifier *const *marks)
 {
 	for (size_t i = 0; i < n->nsigs; i++)
-		if (n->sigs[i].verified_by != NULL)
+		if (marks[i] != NULL)
 			put_signature_line(b, n->sigs[i].name, n->sigs[i].payload, n->sigs[i].payload_len);
 }
 

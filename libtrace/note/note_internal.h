@@ -33,9 +33,10 @@ int trace__note_text_check(const char *text, size_t len);
 /* Verifies every signature line of @n made by one of @keys (none NULL),
  * repeats included; any failure rejects the note.  @verified counts the
  * lines that verified; other keys' lines are left unmarked. */
-int trace__note_verify_each(trace_note *n, const trace_verifier *const *keys, size_t nkeys, size_t *verified);
+int trace__note_verify_each(const trace_note *n, const trace_verifier *const *keys, size_t nkeys,
+                            const trace_verifier **marks, size_t *verified);
 /* Appends the signature lines the last verification accepted, as
  * they were received (name and payload re-encoded byte for byte). */
-void trace__note_put_verified(trace__sbuf *b, const trace_note *n);
+void trace__note_put_verified(trace__sbuf *b, const trace_note *n, const trace_verifier *const *marks);
 
 #endif

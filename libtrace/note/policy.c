@@ -226,14 +226,20 @@ int trace_policy_parse(trace_policy **out, const char *text, size_t len)
 	return TRACE_OK;
 }
 
-static int witnessed(const trace_policy *p, const trace_note *n, size_t node)
+/* Whether quorum @node is met; @ok[k] says whether keys[k] verified. */
+static int witnessed(const trace_policy *p, const trace_verifier *const *keys, const uint8_t *ok,
+                     size_t nkeys, size_t node)
 {
 	const policy_node *x = &p->nodes[node];
-	if (x->witness)
-		return trace_note_verified_by(n, x->witness, NULL);
+	if (x->witness) {
+		for (size_t k = 0; k < nkeys; k++)
+			if (keys[k] == x->witness)
+				return ok[k];
+		return 0;
+	}
 	size_t got = 0;
 	for (size_t i = 0; i < x->n; i++)
-		got += (size_t)witnessed(p, n, x->members[i]);
+		got += (size_t)witnessed(p, keys, ok, nkeys, x->members[i]);
 	return got >= x->k;
 }
 
@@ -267,17 +273,18 @@ int trace_policy_verify_checkpoint(trace_checkpoint **out, const trace_policy *p
 	for (size_t i = 0; i < p->nnodes; i++)
 		if (p->nodes[i].witness)
 			keys[nkeys++] = p->nodes[i].witness;
-	if ((rc = trace_note_verify(n, keys, nkeys)))
+	uint8_t ok[2 * POLICY_MAX];
+	if ((rc = trace_note_verify(ok, NULL, n, keys, nkeys)))
 		goto done;
 	int log_signed = 0;
 	for (size_t i = 0; i < nlog_keys; i++)
-		log_signed |= trace_note_verified_by(n, keys[i], NULL);
+		log_signed |= ok[i];
 	if (!log_signed) {
 		rc = trace__fail(TRACE_EBADSIG, "checkpoint for \"%s\" has no valid signature from a log key in the policy",
 		                 trace_checkpoint_origin(c));
 		goto done;
 	}
-	if (p->quorum >= 0 && !witnessed(p, n, (size_t)p->quorum)) {
+	if (p->quorum >= 0 && !witnessed(p, keys, ok, nkeys, (size_t)p->quorum)) {
 		rc = trace__fail(TRACE_EBADSIG, "witness quorum \"%s\" is not met by the checkpoint's cosignatures",
 		                 p->nodes[p->quorum].name);
 		goto done;

@@ -20,7 +20,7 @@ static void spec_example(void)
 	CHECK(trace_verifier_key_id(v) == 0x530d903a);
 	CHECK(strcmp(trace_verifier_name(v), "example.com/foo") == 0);
 	CHECK_OK(trace_note_parse(&n, note, strlen(note)));
-	CHECK_OK(trace_note_verify(n, (const trace_verifier *const *)&v, 1));
+	CHECK_OK(trace_note_verify(NULL, NULL, n, (const trace_verifier *const *)&v, 1));
 	CHECK(strcmp(trace_note_text(n, &len), "This is an example message.\n\n\xe2\x80\x94") != 0);
 	CHECK(len == strlen("This is an example message.\n"));
 	trace_note_free(n);
@@ -28,7 +28,7 @@ static void spec_example(void)
 	char *bad = strdup(note);
 	bad[0] = 't';
 	CHECK_OK(trace_note_parse(&n, bad, strlen(bad)));
-	CHECK_RC(trace_note_verify(n, (const trace_verifier *const *)&v, 1), TRACE_EBADSIG);
+	CHECK_RC(trace_note_verify(NULL, NULL, n, (const trace_verifier *const *)&v, 1), TRACE_EBADSIG);
 	CHECK_MSG("example.com/foo");
 	trace_note_free(n);
 	free(bad);
@@ -97,26 +97,27 @@ static void sign_and_verify(void)
 	const char *golden = "\n\xe2\x80\x94 example.com/test 8k/3sjq6AZBS4F7sg1TyMp7Lf4jkoy5w6sgL0LOoFFgIOPJxeA2284xkbcGXDmA7oPylPCv8XhhGZj3thsSqaodlIAI=\n";
 	CHECK(strstr((char *)note.ptr, golden) != NULL);
 	CHECK_OK(trace_note_parse(&n, (char *)note.ptr, note.size));
-	CHECK_OK(trace_note_verify(n, (const trace_verifier *const *)&v, 1));
-	CHECK(trace_note_verified_by(n, v, NULL) == 1);
+	uint8_t ok[2] = { 9, 9 };
+	uint64_t when[2] = { 9, 9 };
+	CHECK_OK(trace_note_verify(ok, when, n, (const trace_verifier *const *)&v, 1));
+	CHECK(ok[0] == 1 && when[0] == 0 && ok[1] == 9);	/* one key, one answer; nothing beyond */
 	trace_note_free(n);
 
 	/* Unknown keys are ignored; a note with only unknown keys is rejected. */
 	CHECK_OK(trace_key_generate(&os, &ov, "example.com/other", TRACE_KEY_ED25519));
 	CHECK_OK(trace_verifier_new(&other, (char *)ov.ptr));
 	CHECK_OK(trace_note_parse(&n, (char *)note.ptr, note.size));
-	CHECK_RC(trace_note_verify(n, (const trace_verifier *const *)&other, 1), TRACE_EBADSIG);
+	CHECK_RC(trace_note_verify(NULL, NULL, n, (const trace_verifier *const *)&other, 1), TRACE_EBADSIG);
 	CHECK_MSG("no signature from a known key");
 	const trace_verifier *both[] = { other, v };
-	CHECK_OK(trace_note_verify(n, both, 2));
-	CHECK(trace_note_verified_by(n, other, NULL) == 0);
+	CHECK_OK(trace_note_verify(ok, NULL, n, both, 2));
+	CHECK(ok[0] == 0 && ok[1] == 1);
 	trace_note_free(n);
 
 	/* Cosign with a timestamp; the cosignature verifies with its own key. */
 	trace_buf wsk = TRACE_BUF_INIT, wvk = TRACE_BUF_INIT, cosigned = TRACE_BUF_INIT;
 	trace_signer *w;
 	trace_verifier *wv;
-	uint64_t ts = 0;
 	CHECK_OK(trace_key_generate(&wsk, &wvk, "witness.example/w1", TRACE_KEY_COSIGNATURE_V1));
 	CHECK_OK(trace_signer_from_skey(&w, (char *)wsk.ptr));
 	CHECK_OK(trace_verifier_new(&wv, (char *)wvk.ptr));
@@ -124,8 +125,18 @@ static void sign_and_verify(void)
 	CHECK_OK(trace_note_parse(&n, (char *)cosigned.ptr, cosigned.size));
 	CHECK(trace_note_signature_count(n) == 2);
 	const trace_verifier *all[] = { v, wv };
-	CHECK_OK(trace_note_verify(n, all, 2));
-	CHECK(trace_note_verified_by(n, wv, &ts) == 1 && ts == 1679315147);
+	CHECK_OK(trace_note_verify(ok, when, n, all, 2));
+	CHECK(ok[0] == 1 && ok[1] == 1 && when[1] == 1679315147);
+	/* A failed verification vouches for no key, not even one whose line is good. */
+	trace_note *bad = NULL;
+	char *forged = malloc(cosigned.size);
+	memcpy(forged, cosigned.ptr, cosigned.size);
+	forged[cosigned.size - 3] = forged[cosigned.size - 3] == 'A' ? 'B' : 'A';	/* the cosignature's base64 */
+	CHECK_OK(trace_note_parse(&bad, forged, cosigned.size));
+	CHECK_RC(trace_note_verify(ok, when, bad, all, 2), TRACE_EBADSIG);
+	CHECK(ok[0] == 0 && ok[1] == 0);
+	trace_note_free(bad);
+	free(forged);
 	trace_note_free(n);
 	CHECK_RC(trace_note_cosign(&cosigned, (char *)note.ptr, note.size, s, 1), TRACE_EINVAL);
 	CHECK_MSG("cosignature");

@@ -213,7 +213,7 @@ static void scenario(const char *dir)
 	trace_verifier *v;
 	CHECK_OK(trace_verifier_new(&v, VKEY));
 	CHECK_OK(trace_note_parse(&n, (char *)list.ptr, list.size));
-	CHECK_OK(trace_note_verify(n, (const trace_verifier *const *)&v, 1));
+	CHECK_OK(trace_note_verify(NULL, NULL, n, (const trace_verifier *const *)&v, 1));
 	trace_note_free(n);
 	trace_verifier_free(v);
 	trace_buf_dispose(&list);
