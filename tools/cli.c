@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 #include <trace/trace.h>
@@ -110,6 +111,13 @@ int cli_read_key(const char *path, char **out)
 {
 	uint8_t *data;
 	size_t len;
+	struct stat st;
+	/* As ssh does: a private key others can read is no longer private. */
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && (st.st_mode & 077)) {
+		fprintf(stderr, "trace: key file %s is accessible by others (mode %04o): chmod 600 it\n", path,
+		        (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
 	if (cli_read(path, &data, &len))
 		return -1;
 	if (len && data[len - 1] == '\n')
