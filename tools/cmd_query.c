@@ -252,7 +252,7 @@ static int recall_list(const char *dir, const char *key)
 	if (status)
 		return status;
 	if ((status = open_ledger(dir, 1, &l)) == 0) {
-		int rc = trace_ledger_recall_list(&out, l, signer);
+		int rc = trace_ledger_recall_list(&out, l, signer, INT64_MIN);
 		if (rc)
 			status = cli_fail(rc, "recall list");
 		else
@@ -264,8 +264,67 @@ static int recall_list(const char *dir, const char *key)
 	return status;
 }
 
+/* trace recall check LIST CODE --vkey VKEY [--not-before TIME] [--min-size N]:
+ * exit 0 not recalled, 3 recalled, 1 the list does not verify or is too old. */
+static int recall_check(int argc, char **argv)
+{
+	const char *file = NULL, *code = NULL, *vkey = NULL;
+	uint64_t min_size = 0;
+	int64_t not_before = INT64_MIN;
+	int status = 0;
+	for (int i = 2; i < argc && status == 0; i++) {
+		if (strcmp(argv[i], "--vkey") == 0 && i + 1 < argc)
+			vkey = argv[++i];
+		else if (strcmp(argv[i], "--min-size") == 0 && i + 1 < argc) {
+			if (cli_parse_u64(argv[++i], &min_size))
+				status = cli_usage("recall check: --min-size wants a number, not \"%s\"", argv[i]);
+		} else if (strcmp(argv[i], "--not-before") == 0 && i + 1 < argc) {
+			if (trace_event_time_parse(argv[++i], &not_before, NULL) != TRACE_OK)
+				status = cli_usage("recall check: --not-before wants an RFC 3339 time, not \"%s\"", argv[i]);
+		} else if (file == NULL)
+			file = argv[i];
+		else if (code == NULL)
+			code = argv[i];
+		else
+			status = cli_usage("recall check: unexpected argument \"%s\"", argv[i]);
+	}
+	if (status)
+		return status;
+	if (file == NULL || code == NULL || vkey == NULL)
+		return cli_usage("usage: trace recall check LIST CODE --vkey VKEY [--not-before TIME] [--min-size N]");
+	trace_verifier *v = NULL;
+	uint8_t *list = NULL;
+	size_t len;
+	int rc = trace_verifier_new(&v, vkey);
+	if (rc)
+		return cli_fail(rc, "--vkey");
+	if (cli_read(file, &list, &len)) {
+		trace_verifier_free(v);
+		return EXIT_USAGE;
+	}
+	int recalled = 0;
+	uint64_t size = 0;
+	int64_t when = 0;
+	rc = trace_recall_list_check(&recalled, &size, &when, (const char *)list, len, v, code, min_size, not_before);
+	if (rc) {
+		/* A list that is malformed, forged or too old fails the check: exit 1. */
+		status = cli_fail(rc, "recall check");
+		if (rc == TRACE_EINVAL || rc == TRACE_EREFUSED)
+			status = EXIT_VERIFY_FAILED;
+	}
+	else
+		printf("%s: %s (recall list of %s at size %llu, made %lld ms after the epoch)\n", code,
+		       recalled ? "RECALLED" : "not on the recall list", trace_verifier_name(v),
+		       (unsigned long long)size, (long long)when);
+	free(list);
+	trace_verifier_free(v);
+	return status ? status : recalled ? 3 : 0;
+}
+
 int cmd_recall(int argc, char **argv)
 {
+	if (argc > 1 && strcmp(argv[1], "check") == 0)
+		return recall_check(argc, argv);
 	const char *dir = NULL, *code = NULL, *reason = NULL, *key = NULL;
 	int list = 0;
 	for (int i = 1; i < argc; i++) {
@@ -285,7 +344,8 @@ int cmd_recall(int argc, char **argv)
 	if (list && dir && key && code == NULL && reason == NULL)
 		return recall_list(dir, key);
 	if (dir == NULL || code == NULL || reason == NULL || list || key)
-		return cli_usage("usage: trace recall DIR CODE --reason TEXT | trace recall DIR --list --key SKEYFILE");
+		return cli_usage("usage: trace recall DIR CODE --reason TEXT | trace recall DIR --list --key SKEYFILE"
+		                 " | trace recall check LIST CODE --vkey VKEY [--not-before TIME] [--min-size N]");
 	trace_ledger *l;
 	uint64_t affected = 0;
 	int status = open_ledger(dir, 0, &l);

@@ -183,11 +183,47 @@ TRACE_API TRACE_WARN_UNUSED int trace_ledger_recall(trace_ledger *l, uint64_t *a
 
 /**
  * @brief The list of recalled codes as a signed note, for offline checks in
- * shops, pharmacies and filling stations.
- * @return TRACE_OK, TRACE_EINVAL (wrong key), TRACE_ENOMEM.
+ * shops, pharmacies and filling stations (docs/FORMAT.md §2.9.5).
+ *
+ * The list names the ledger's origin, the size and root hash it reflects and
+ * the time it was made, so an older list (or a checkpoint, signed by the
+ * same key) cannot pass for a newer one.  The codes come from indexes
+ * rebuilt from the log, not from the stored ones: a changed index row never
+ * reaches a signature.  This reads the whole log.
+ * @param[out] out the signed note; release with trace_buf_dispose().
+ * @param[in] signer the ledger's own key.
+ * @param[in] time_ms when the list is made (UTC ms; INT64_MIN for now).
+ * @return TRACE_OK, TRACE_EINVAL (not the ledger's key), TRACE_ECORRUPT (an
+ *         entry does not decode), TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_ledger_recall_list(trace_buf *out, trace_ledger *l, trace_signer *signer);
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_recall_list(trace_buf *out, trace_ledger *l,
+                                                         trace_signer *signer, int64_t time_ms);
+
+/**
+ * @brief Checks a recall list offline and says whether @p code is on it.
+ *
+ * Everything is explicit: the ledger's key, and how fresh the list must be.
+ * Nothing is remembered between calls.
+ * @param[out] recalled_out 1 if @p code is on the list, else 0.
+ * @param[out] size_out the ledger size the list reflects; may be NULL.
+ * @param[out] time_ms_out when the list was made; may be NULL.
+ * @param[in] list the note, as trace_ledger_recall_list() made it.
+ * @param[in] vkey the ledger's verifier key (its name is the origin).
+ * @param[in] code the code, in any form trace_code_parse() accepts.
+ * @param[in] min_size the smallest ledger size acceptable (0: any).
+ * @param[in] not_before_ms the oldest time acceptable (INT64_MIN: any).
+ * @return TRACE_OK (the answer is in @p recalled_out); TRACE_EBADSIG (not
+ *         signed by @p vkey); TRACE_EINVAL (not a recall list — a
+ *         checkpoint, say — or malformed, naming the line; a witness key);
+ *         TRACE_EREFUSED (older or smaller than required); TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_recall_list_check(int *recalled_out, uint64_t *size_out,
+                                                        int64_t *time_ms_out, const char *list,
+                                                        size_t len, const trace_verifier *vkey,
+                                                        const char *code, uint64_t min_size,
+                                                        int64_t not_before_ms);
 
 /**
  * @brief Rebuilds every index from the log and compares with the stored ones.

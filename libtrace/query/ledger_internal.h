@@ -27,5 +27,10 @@ int trace__ledger_append(trace_ledger *l, uint64_t *first, trace_event *const *e
 int trace__ledger_read(trace_ledger *l, trace__txn **out);
 /* The dense id of user-given code text, in @t; ENOTFOUND names the code. */
 int trace__ledger_code_id(trace__txn *t, const char *text, uint64_t *id);
+/* Rebuilds every index of the log's first *@size entries from the log
+ * alone into a new scratch store at @path (DIR/reindex.XXXXXX, or under
+ * $TMPDIR when DIR is read-only); release with trace__ledger_rebuild_done(). */
+int trace__ledger_rebuild(trace_ledger *l, trace__store **scratch, char *path, size_t cap, uint64_t *size);
+void trace__ledger_rebuild_done(trace__store *scratch, const char *path);
 
 #endif

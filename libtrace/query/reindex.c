@@ -1,11 +1,14 @@
 /*
  * query/reindex: rebuilds every index from the log alone into a scratch
- * environment (DIR/reindex), counts the rows that differ from the live
- * indexes, and if any do, replaces the live ones.  The private side store
- * is not derived from the log and is left alone.
+ * environment (a fresh DIR/reindex.XXXXXX), counts the rows that differ
+ * from the live indexes, and if any do, replaces the live ones.  The
+ * private side store is not derived from the log and is left alone.
  */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -17,15 +20,70 @@
 
 #define REPLAY_BATCH 20000
 
+static int replay(trace_ledger *l, trace__store *scratch, uint64_t size);
+
+/* Removes a scratch environment without following a symlink planted in
+ * its place: only a real directory's own two files go. */
 static void remove_scratch(const char *path)
 {
-	char f[4096];
-	/* A path too long to hold the file name is left alone, never cut short. */
-	if (snprintf(f, sizeof f, "%s/data.mdb", path) < (int)sizeof f)
-		unlink(f);
-	if (snprintf(f, sizeof f, "%s/lock.mdb", path) < (int)sizeof f)
-		unlink(f);
+	int dfd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	unlinkat(dfd, "data.mdb", 0);
+	unlinkat(dfd, "lock.mdb", 0);
+	close(dfd);
 	rmdir(path);
+}
+
+/* Removes scratch directories an interrupted run left in @dir. */
+static void remove_leftovers(const char *dir)
+{
+	char path[4096];
+	DIR *d = opendir(dir);
+	if (d == NULL)
+		return;
+	for (struct dirent *e; (e = readdir(d)) != NULL;)
+		if ((strcmp(e->d_name, "reindex") == 0 || strncmp(e->d_name, "reindex.", 8) == 0) &&
+		    snprintf(path, sizeof path, "%s/%s", dir, e->d_name) < (int)sizeof path)
+			remove_scratch(path);
+	closedir(d);
+}
+
+int trace__ledger_rebuild(trace_ledger *l, trace__store **scratch, char *path, size_t cap, uint64_t *size)
+{
+	*scratch = NULL;
+	int rc = trace_log_size(size, l->log);
+	if (rc)
+		return rc;
+	if (!l->log->readonly)
+		remove_leftovers(l->log->dir);
+	/* mkdtemp makes a new directory or fails: nothing planted is reused. */
+	const char *tmp = getenv("TMPDIR");
+	if (snprintf(path, cap, "%s/reindex.XXXXXX", l->log->dir) >= (int)cap)
+		return trace__fail(TRACE_EINVAL, "%s: path too long", l->log->dir);
+	if (mkdtemp(path) == NULL) {
+		/* A read-only ledger directory: rebuild in the temporary directory. */
+		if (snprintf(path, cap, "%s/libtrace-reindex.XXXXXX", tmp && *tmp ? tmp : "/tmp") >= (int)cap ||
+		    mkdtemp(path) == NULL)
+			return trace__fail_sys(TRACE_EIO, errno, "cannot create a scratch directory for %s: %s",
+			                       l->log->dir, strerror(errno));
+	}
+	rc = trace__store_open(scratch, path, TRACE__STORE_NOSYNC | TRACE__STORE_CREATE,
+	                       (uint64_t)1 << 30, trace__log_db_names, DB_COUNT);
+	if (rc == TRACE_OK)
+		rc = replay(l, *scratch, *size);
+	if (rc) {
+		trace__store_close(*scratch);
+		*scratch = NULL;
+		remove_scratch(path);
+	}
+	return rc;
+}
+
+void trace__ledger_rebuild_done(trace__store *scratch, const char *path)
+{
+	trace__store_close(scratch);
+	remove_scratch(path);
 }
 
 struct replay_batch {
@@ -161,32 +219,21 @@ int trace_ledger_reindex(trace_ledger *l, uint64_t *differences)
 		return trace__fail(TRACE_EINVAL, "trace_ledger_reindex: NULL ledger");
 	if (l->log->readonly)
 		return trace__fail(TRACE_EINVAL, "%s is open read-only", l->log->dir);
-	int rc = trace_log_size(&size, l->log);
+	int rc = trace__ledger_rebuild(l, &scratch, path, sizeof path, &size);
 	if (rc)
 		return rc;
-	snprintf(path, sizeof path, "%s/reindex", l->log->dir);
-	remove_scratch(path);	/* left over from an interrupted run */
-	if (mkdir(path, 0755) != 0)
-		return trace__fail_sys(TRACE_EIO, errno, "cannot create %s: %s", path, strerror(errno));
-	rc = trace__store_open(&scratch, path, TRACE__STORE_NOSYNC | TRACE__STORE_CREATE,
-	                       (uint64_t)1 << 30, trace__log_db_names, DB_COUNT);
-	if (rc == TRACE_OK)
-		rc = replay(l, scratch, size);
-	if (rc == TRACE_OK) {
-		trace__txn *live, *st;
-		if ((rc = trace__ledger_read(l, &live)) == TRACE_OK) {
-			if ((rc = trace__txn_begin(&st, scratch, 0)) == TRACE_OK) {
-				for (int db = DB_FIRST_INDEX; db <= DB_RECALLS && rc == TRACE_OK; db++)
-					rc = compare_db(live, st, db, &diff);
-				trace__txn_abort(st);
-			}
-			trace__txn_abort(live);
+	trace__txn *live, *st;
+	if ((rc = trace__ledger_read(l, &live)) == TRACE_OK) {
+		if ((rc = trace__txn_begin(&st, scratch, 0)) == TRACE_OK) {
+			for (int db = DB_FIRST_INDEX; db <= DB_RECALLS && rc == TRACE_OK; db++)
+				rc = compare_db(live, st, db, &diff);
+			trace__txn_abort(st);
 		}
+		trace__txn_abort(live);
 	}
 	if (rc == TRACE_OK && diff)
 		rc = install(l, scratch);
-	trace__store_close(scratch);
-	remove_scratch(path);
+	trace__ledger_rebuild_done(scratch, path);
 	if (rc == TRACE_OK && differences)
 		*differences = diff;
 	return rc;

@@ -243,8 +243,9 @@ def test_recall_list_is_a_signed_note(dairy):
     note = trace("recall", d, "--list", "--key", tmp / "k").stdout
     text, sig = note.split(b"\n\n", 1)
     lines = text.decode().split("\n")
-    assert lines[:3] == ["libtrace recall list v1", "dairy.example/ledger", str(size(d))]
-    assert set(lines[3:]) == {LOT, *items}
+    assert lines[:3] == ["libtrace recall list v2", "origin dairy.example/ledger", f"size {size(d)}"]
+    assert lines[3].startswith("root ") and lines[4].startswith("time ")
+    assert set(lines[5:]) == {LOT, *items}
     vkey = trace("key", "public", tmp / "k").stdout.decode().strip()
     trace("note", "verify", "--vkey", vkey, input=note)
     # The ledger's key only, and the note does not survive an edit.
@@ -254,6 +255,20 @@ def test_recall_list_is_a_signed_note(dairy):
     forged = note.replace(items[0].encode(), (items[0][:-1] + ("Z" if last != "Z" else "Y")).encode())
     assert forged != note
     trace("note", "verify", "--vkey", vkey, input=forged, expect=1)
+    # The whole offline check: 3 for a recalled code, 0 for one not listed, 1 for a list
+    # that is forged, too old, or a checkpoint signed by the same key.
+    (tmp / "list").write_bytes(note)
+    (tmp / "forged").write_bytes(forged)
+    r = trace("recall", "check", tmp / "list", items[0], "--vkey", vkey, expect=3)
+    assert b"RECALLED" in r.stdout
+    trace("recall", "check", tmp / "list", CASE, "--vkey", vkey, expect=0)
+    trace("recall", "check", tmp / "forged", items[1], "--vkey", vkey, expect=1)
+    trace("recall", "check", tmp / "list", items[0], "--vkey", vkey, "--min-size", size(d) + 1, expect=1)
+    trace("recall", "check", tmp / "list", items[0], "--vkey", vkey, "--not-before", "2099-01-01T00:00:00Z", expect=1)
+    cp = trace("log", "checkpoint", d, "--key", tmp / "k").stdout
+    (tmp / "cp").write_bytes(cp)
+    r = trace("recall", "check", tmp / "cp", items[0], "--vkey", vkey, expect=1)
+    assert b"not a recall list" in r.stderr
 
 
 def test_private_fields_are_erasable(dairy):

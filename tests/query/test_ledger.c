@@ -207,23 +207,42 @@ static void scenario(const char *dir)
 	trace_signer *s;
 	trace_buf list = TRACE_BUF_INIT;
 	CHECK_OK(trace_signer_from_skey(&s, SKEY));
-	CHECK_OK(trace_ledger_recall_list(&list, l, s));
+	CHECK_OK(trace_ledger_recall_list(&list, l, s, t0 + 700 * 60000));
 	CHECK(strstr((char *)list.ptr, items[5]) != NULL && strstr((char *)list.ptr, CASE1) == NULL);
 	trace_note *n;
 	trace_verifier *v;
+	uint64_t lsize, ledger_size;
+	int64_t made;
+	int recalled = -1;
 	CHECK_OK(trace_verifier_new(&v, VKEY));
 	CHECK_OK(trace_note_parse(&n, (char *)list.ptr, list.size));
 	CHECK_OK(trace_note_verify(NULL, NULL, n, (const trace_verifier *const *)&v, 1));
 	trace_note_free(n);
-	trace_verifier_free(v);
+	/* The whole offline check, with everything it relies on explicit. */
+	CHECK_OK(trace_log_size(&ledger_size, trace_ledger_log(l)));
+	CHECK_OK(trace_recall_list_check(&recalled, &lsize, &made, (char *)list.ptr, list.size, v, items[5], 0, INT64_MIN));
+	CHECK(recalled == 1 && lsize == ledger_size && made == t0 + 700 * 60000);
+	CHECK_OK(trace_recall_list_check(&recalled, NULL, NULL, (char *)list.ptr, list.size, v, CASE1, ledger_size, t0));
+	CHECK(recalled == 0);
+	/* An older list is refused when the caller asks for a newer one. */
+	CHECK_RC(trace_recall_list_check(&recalled, NULL, NULL, (char *)list.ptr, list.size, v, items[5], ledger_size + 1,
+	                                 INT64_MIN), TRACE_EREFUSED);
+	CHECK_RC(trace_recall_list_check(&recalled, NULL, NULL, (char *)list.ptr, list.size, v, items[5], 0,
+	                                 t0 + 701 * 60000), TRACE_EREFUSED);
+	/* A checkpoint, signed by the same key, is not a recall list. */
+	trace_buf cp = TRACE_BUF_INIT;
+	CHECK_OK(trace_log_checkpoint_sign(&cp, trace_ledger_log(l), s));
+	CHECK_RC(trace_recall_list_check(&recalled, NULL, NULL, (char *)cp.ptr, cp.size, v, items[5], 0, INT64_MIN),
+	         TRACE_EINVAL);
+	CHECK_MSG("not a recall list");
+	/* ...and a recall list is not a checkpoint. */
+	trace_checkpoint *as_cp = NULL;
+	CHECK(trace_checkpoint_parse(&as_cp, (char *)list.ptr, list.size) != TRACE_OK && as_cp == NULL);
 	trace_buf_dispose(&list);
 
 	/* The ledger is a log: checkpoints, proofs and the audit work on it. */
-	trace_buf cp = TRACE_BUF_INIT;
-	CHECK_OK(trace_log_checkpoint_sign(&cp, trace_ledger_log(l), s));
 	CHECK_OK(trace_log_audit(trace_ledger_log(l)));
 	trace_buf_dispose(&cp);
-	trace_signer_free(s);
 
 	/* Reindex: the live indexes equal a rebuild from the log. */
 	uint64_t diff = 99;
@@ -252,6 +271,26 @@ static void scenario(const char *dir)
 	CHECK_OK(trace_query_contents(&q, l, PALLET));
 	CHECK(has(collect(q, 1), items[0]));
 	trace_ledger_close(l);
+
+	/* Empty the stored recall index: the key still signs only what the log shows. */
+	mdb_env_create(&env);
+	mdb_env_set_maxdbs(env, 32);
+	mdb_env_set_mapsize(env, (size_t)1 << 30);
+	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, "recalls", 0, &dbi) == 0);
+	CHECK(mdb_drop(txn, dbi, 0) == 0);
+	CHECK(mdb_txn_commit(txn) == 0);
+	mdb_env_close(env);
+	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_READONLY, NULL));
+	recalled = 0;
+	CHECK_OK(trace_ledger_recall_list(&list, l, s, INT64_MIN));
+	CHECK_OK(trace_recall_list_check(&recalled, NULL, NULL, (char *)list.ptr, list.size, v, items[5], 0, INT64_MIN));
+	CHECK(recalled == 1);
+	trace_buf_dispose(&list);
+	trace_ledger_close(l);
+	trace_verifier_free(v);
+	trace_signer_free(s);
 }
 
 static void interlock_and_scans(const char *dir)
