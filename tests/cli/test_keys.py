@@ -71,3 +71,24 @@ def test_no_secret_in_any_output(tmp_path):
         for s in secrets:
             assert s.encode() not in text, f"trace {args} printed a private key"
             assert s[:24].encode() not in text, f"trace {args} printed part of a private key"
+
+
+def test_reindex_follows_no_planted_symlink(tmp_path):
+    """Issue 11 item 6: a symlink planted where reindex keeps its scratch store
+    must not lead it to delete another ledger's files."""
+    k = tmp_path / "k"
+    assert run("key", "generate", "--name", "plant.example/l", "--out", k).returncode == 0
+    victim, d = tmp_path / "victim", tmp_path / "l"
+    for x in (victim, d):
+        assert run("ledger", "init", x, "--origin", "plant.example/l", "--key", k).returncode == 0
+    ev = {"type": "ObjectEvent", "eventTime": "2026-11-20T08:00:00Z", "eventTimeZoneOffset": "+08:00",
+          "action": "ADD", "bizStep": "commissioning", "epcList": ["https://id.gs1.org/01/09506000134352/21/S1"]}
+    assert run("event", "add", victim, "-", input=json.dumps(ev).encode()).returncode == 0
+    before = (victim / "data.mdb").read_bytes()
+    os.symlink(victim, d / "reindex")
+    os.symlink(victim, d / "reindex.abc123")
+    r = run("reindex", d)
+    assert r.returncode == 0, r.stderr
+    assert (victim / "data.mdb").read_bytes() == before and (victim / "lock.mdb").exists()
+    assert run("log", "verify", victim).returncode == 0
+    assert os.path.islink(d / "reindex")	# left alone, not followed
