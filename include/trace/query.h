@@ -237,7 +237,21 @@ TRACE_API TRACE_WARN_UNUSED int trace_query_by_field(trace_query **out, trace_le
 
 /**
  * @brief Advances to the next result.
- * @return TRACE_OK (a result is current), TRACE_ENOTFOUND (no more), or an error.
+ *
+ * The end of the results is reported by its own code, TRACE_ITEROVER, so
+ * that it can never be mistaken for a failure such as TRACE_ENOTFOUND (as
+ * libgit2 does with GIT_ITEROVER).  A loop reads:
+ * @code
+ * while ((rc = trace_query_next(q)) == TRACE_OK)
+ *         use(trace_query_event_index(q));
+ * if (rc != TRACE_ITEROVER)
+ *         fail(rc);
+ * @endcode
+ * Once it has returned TRACE_ITEROVER it keeps returning it.
+ * @return TRACE_OK (a result is current), TRACE_ITEROVER (no more results:
+ *         the normal end), TRACE_EINVAL (NULL query), TRACE_ECORRUPT (an
+ *         index row is damaged), TRACE_ELIMIT (too many container stays open
+ *         at once), TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API int trace_query_next(trace_query *q);

@@ -52,7 +52,7 @@ static int replay(trace_ledger *l, trace__store *scratch, uint64_t size)
 				break;
 			if ((rc = trace_event_decode(&ev, v.data, v.size))) {
 				trace__error_prefix("reindex: entry %llu", (unsigned long long)i);
-				trace__error_recode(rc = TRACE_ECORRUPT);
+				rc = trace__error_stored(rc);
 				break;
 			}
 			rc = trace__index_event(&ix, ev, i);

@@ -56,7 +56,7 @@ static char *collect(trace_query *q, int codes)
 			n += (size_t)snprintf(out + n, sizeof out - n, "%llu%s;", (unsigned long long)trace_query_event_index(q),
 			                      trace_query_depth(q) ? "c" : "");
 	}
-	CHECK(rc == TRACE_ENOTFOUND);
+	CHECK(rc == TRACE_ITEROVER);
 	trace_query_free(q);
 	return out;
 }
@@ -320,7 +320,7 @@ static void interlock_and_scans(const char *dir)
 		via += trace_query_depth(q) == 1;
 		n++;
 	}
-	CHECK(rc == TRACE_ENOTFOUND);
+	CHECK(rc == TRACE_ITEROVER);
 	trace_query_free(q);
 	/* commissioning, filling, 3 scans, then 3 events a trip; only departures come via the truck */
 	CHECK(n == 5 + 3 * trips && via == trips);
