@@ -12,13 +12,30 @@
 #ifndef TRACE_TEST_OOM_H
 #define TRACE_TEST_OOM_H
 
+#include <execinfo.h>
+
 static long oom_countdown = -1;	/* fail when it reaches 0; -1: never */
 static long oom_live;		/* blocks allocated through the hook and not freed */
+static int oom_backtrace = -1;	/* OOM_BACKTRACE=1 in the environment: print where each failure is injected */
+
+static int oom_fail_now(void)
+{
+	if (oom_countdown < 0 || oom_countdown-- != 0)
+		return 0;
+	if (oom_backtrace < 0)
+		oom_backtrace = getenv("OOM_BACKTRACE") != NULL;
+	if (oom_backtrace) {
+		void *frames[24];
+		fprintf(stderr, "-- failing this allocation:\n");
+		backtrace_symbols_fd(frames, backtrace(frames, 24), 2);
+	}
+	return 1;
+}
 
 static void *oom_malloc(void *ctx, size_t n)
 {
 	(void)ctx;
-	if (oom_countdown >= 0 && oom_countdown-- == 0)
+	if (oom_fail_now())
 		return NULL;
 	void *p = malloc(n);
 	oom_live += p != NULL;
@@ -28,7 +45,7 @@ static void *oom_malloc(void *ctx, size_t n)
 static void *oom_realloc(void *ctx, void *p, size_t n)
 {
 	(void)ctx;
-	if (oom_countdown >= 0 && oom_countdown-- == 0)
+	if (oom_fail_now())
 		return NULL;
 	void *q = realloc(p, n);
 	oom_live += p == NULL && q != NULL;

@@ -329,6 +329,8 @@ int trace_query_by_time(trace_query **out, trace_ledger *l, int64_t from_ms, int
 
 int trace_query_by_field(trace_query **out, trace_ledger *l, int field, const char *value)
 {
+	if (out)
+		*out = NULL;	/* also when the value is refused before the query exists */
 	if (field < TRACE_FIELD_PARTY || field > TRACE_FIELD_LOCATION || value == NULL)
 		return trace__fail(TRACE_EINVAL, "query by field: unknown field %d or no value", field);
 	/* Match the form events are stored in: canonical ids, short CBV values. */

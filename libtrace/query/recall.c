@@ -56,10 +56,10 @@ int trace_ledger_recall_list(trace_buf *out, trace_ledger *l, trace_signer *sign
 		return trace__fail(TRACE_EINVAL, "the recall list must be signed with the ledger's key");
 	}
 	trace_buf_dispose(&vkey);
-	if ((rc = trace__ledger_read(l, &t)))
-		return rc;
 	uint64_t size = 0;
-	trace_log_size(&size, l->log);
+	/* The size the list reflects is part of what is signed: never guess it. */
+	if ((rc = trace_log_size(&size, l->log)) || (rc = trace__ledger_read(l, &t)))
+		return rc;
 	/* Text: a header line, the origin, the ledger size it reflects, then one code per line. */
 	trace__sbuf b = TRACE__SBUF_INIT;
 	trace__sbuf_printf(&b, "libtrace recall list v1\n%s\n%llu\n", trace_log_origin(l->log), (unsigned long long)size);
