@@ -252,6 +252,33 @@ static void scenario(const char *dir)
 	CHECK_OK(trace_query_contents(&q, l, PALLET));
 	CHECK(has(collect(q, 1), items[0]));
 	trace_ledger_close(l);
+
+	/* A stored entry that breaks the format is corruption (and only that is:
+	 * a failed allocation is TRACE_ENOMEM, see test_query_oom.c). */
+	uint8_t key[8] = { 0, 0, 0, 0, 0, 0, 0, 1 }, longer[4096];
+	MDB_val k = { sizeof key, key }, stored;
+	mdb_env_create(&env);
+	mdb_env_set_maxdbs(env, 32);
+	mdb_env_set_mapsize(env, (size_t)1 << 30);
+	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, "entries", 0, &dbi) == 0);
+	CHECK(mdb_get(txn, dbi, &k, &stored) == 0 && stored.mv_size < sizeof longer);
+	memcpy(longer, stored.mv_data, stored.mv_size);
+	longer[stored.mv_size] = 0;	/* one trailing byte after the event */
+	stored.mv_data = longer;
+	stored.mv_size++;
+	CHECK(mdb_put(txn, dbi, &k, &stored, 0) == 0);
+	CHECK(mdb_txn_commit(txn) == 0);
+	mdb_env_close(env);
+	trace_event *damaged = NULL;
+	CHECK_OK(trace_ledger_open(&l, dir, NULL));
+	CHECK_RC(trace_ledger_event(&damaged, l, 1), TRACE_ECORRUPT);
+	CHECK_MSG("entry 1 of the ledger");
+	CHECK_MSG("trailing bytes");
+	CHECK(damaged == NULL);
+	CHECK_RC(trace_ledger_reindex(l, &diff), TRACE_ECORRUPT);
+	trace_ledger_close(l);
 }
 
 static void interlock_and_scans(const char *dir)
