@@ -8,8 +8,9 @@
  * module has no entry points of its own: append, recall, status and
  * reindex reach it.
  *
- * Usage: test-query-oom [STEP]: STEP > 1 samples the allocation points of
- * the write entry points (append, recall, reindex, open); 1 sweeps all.
+ * Usage: test-query-oom [STEP]: the default, 1, sweeps every allocation
+ * point; STEP > 1 samples those of the writers (append, recall, reindex,
+ * open), should a bigger scenario ever make the full sweep slow.
  */
 #include "../test.h"
 #include "../oom.h"
