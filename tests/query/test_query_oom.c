@@ -6,12 +6,16 @@
  * tool), free what it allocated, and leave a ledger that audits, holds the
  * same number of entries and whose indexes a rebuild confirms.  The index
  * module has no entry points of its own: append, recall, status and
- * reindex reach it.
+ * reindex reach it.  The entry points that reach OpenSSL (signing,
+ * verification, hashing, sealing private values) are swept a second time
+ * with OpenSSL's allocations failed through its own hook.  LMDB has no
+ * allocator hook: its failures are not injected.
  *
  * Usage: test-query-oom [STEP]: the default, 1, sweeps every allocation
  * point; STEP > 1 samples those of the writers (append, recall, reindex,
  * open), should a bigger scenario ever make the full sweep slow.
  */
+#define OOM_OPENSSL 1
 #include "../test.h"
 #include "../oom.h"
 
@@ -113,10 +117,10 @@ static int w_open(void *ctx)
 }
 
 /* One handle per ledger per process: the sweep of open runs with st->l closed. */
-static long sweep_open(state *st, long step)
+static long sweep_open(state *st, const char *what, long step)
 {
 	trace_ledger_close(st->l);
-	long n = oom_sweep_step("trace_ledger_open", w_open, st, NULL, step);
+	long n = oom_sweep_step(what, w_open, st, NULL, step);
 	CHECK_OK(trace_ledger_open(&st->l, st->dir, NULL));
 	intact(st);
 	return n;
@@ -265,6 +269,32 @@ static int w_proof_format(void *ctx)
 	return rc;
 }
 
+static int w_signer(void *ctx)
+{
+	(void)ctx;
+	trace_signer *s = NULL;
+	int rc = trace_signer_from_skey(&s, SKEY);
+	trace_signer_free(s);
+	return rc;
+}
+
+static int w_add_private(void *ctx)
+{
+	(void)ctx;
+	trace_event *e = NULL;
+	int rc = trace_event_new(&e, TRACE_EVENT_OBJECT);
+	if (rc == TRACE_OK)
+		rc = trace_event_add_private(e, "buyer", "Chen Jie");
+	trace_event_free(e);
+	return rc;
+}
+
+static int w_audit(void *ctx)
+{
+	state *st = ctx;
+	return trace_log_audit(trace_ledger_log(st->l));
+}
+
 /* The end of a query is TRACE_ITEROVER, never the code of an unknown code. */
 static void iterator_end(state *st)
 {
@@ -291,6 +321,7 @@ int main(int argc, char **argv)
 	long step = argc > 1 ? atol(argv[1]) : 1;
 	if (step < 1)
 		step = 1;
+	oom_install_openssl();
 	oom_install();
 	char *dir = strdup(test_tmpdir("query-oom"));
 	state st = { dir, NULL, 0, NULL, NULL, TRACE_BUF_INIT, TRACE_BUF_INIT, NULL, NULL };
@@ -331,8 +362,24 @@ int main(int argc, char **argv)
 	total += oom_sweep_step("trace_ledger_append", w_append, &st, intact, step);
 	total += oom_sweep_step("trace_ledger_recall", w_recall, &st, intact, step);
 	total += oom_sweep_step("trace_ledger_reindex", w_reindex, &st, intact, step);
-	total += sweep_open(&st, step);
+	total += sweep_open(&st, "trace_ledger_open", step);
 	printf("%ld allocation points swept (step %ld for writers)\n", total, step);
+
+	/* The same, failing OpenSSL's allocations instead of libtrace's, on a
+	 * handle whose caches (the tile being filled) a first append filled. */
+	CHECK_OK(trace_ledger_append(st.l, NULL, &st.ev, 1, t0 + 100000000));
+	st.size++;
+	oom_openssl = 1;
+	total = oom_sweep("OpenSSL: trace_signer_from_skey", w_signer, &st, NULL);
+	total += oom_sweep("OpenSSL: trace_ledger_event_private", w_event_private, &st, intact);
+	total += oom_sweep("OpenSSL: trace_ledger_recall_list", w_recall_list, &st, intact);
+	total += oom_sweep("OpenSSL: trace_tlog_proof_verify", w_proof_verify, &st, NULL);
+	total += oom_sweep("OpenSSL: trace_event_add_private", w_add_private, &st, NULL);
+	total += oom_sweep("OpenSSL: trace_ledger_append", w_append, &st, intact);
+	total += oom_sweep("OpenSSL: trace_log_audit", w_audit, &st, NULL);
+	total += sweep_open(&st, "OpenSSL: trace_ledger_open", 1);
+	oom_openssl = 0;
+	printf("%ld OpenSSL allocation points swept\n", total);
 
 	uint64_t diff = 1;
 	CHECK_OK(trace_ledger_reindex(st.l, &diff));
