@@ -83,7 +83,11 @@ TRACE_API TRACE_WARN_UNUSED int trace_ledger_append(trace_ledger *l, uint64_t *f
 
 /**
  * @brief Reads event @p index back from the log (decoded and verified).
- * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_ECORRUPT, TRACE_ENOMEM.
+ * @return TRACE_OK, TRACE_ERANGE (@p index is not below the ledger's size),
+ *         TRACE_ECORRUPT (the stored entry breaks the canonical encoding: only a
+ *         format violation in stored bytes is reported so, never a lack of
+ *         memory), TRACE_EUNSUPPORTED (written by a newer encoding version),
+ *         TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t index);
@@ -94,7 +98,7 @@ TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t in
  *
  * Each stored value is checked against the logged commitment before it is
  * attached; an erased field keeps only its commitment.
- * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_ECORRUPT (an entry or a stored
+ * @return TRACE_OK, TRACE_ERANGE, TRACE_ECORRUPT (an entry or a stored
  *         value does not match), TRACE_ENOMEM.
  * @since 1.0
  */
@@ -110,7 +114,7 @@ TRACE_API int trace_ledger_event_private(trace_event **out, trace_ledger *l, uin
  * §2.9.2 says what lies outside libtrace's reach: backups of
  * DIR/private.keys, copy-on-write storage).
  * @param[out] erased fields erased (0 if none were held); may be NULL.
- * @return TRACE_OK, TRACE_ENOTFOUND (no such event), TRACE_EINVAL
+ * @return TRACE_OK, TRACE_ERANGE (no such event), TRACE_EINVAL
  *         (read-only), TRACE_EIO.
  * @since 1.0
  */

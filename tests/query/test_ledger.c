@@ -405,7 +405,7 @@ static void private_fields(const char *dir)
 	CHECK(erased == 2);
 	CHECK_OK(trace_ledger_erase_private(l, 0, &erased));
 	CHECK(erased == 0);
-	CHECK_RC(trace_ledger_erase_private(l, 5, &erased), TRACE_ENOTFOUND);
+	CHECK_RC(trace_ledger_erase_private(l, 5, &erased), TRACE_ERANGE);
 	CHECK_OK(trace_ledger_event_private(&back, l, 0));
 	CHECK(trace_event_private_count(back) == 2);
 	CHECK_OK(trace_event_private(back, 0, NULL, &value, NULL, NULL));

@@ -314,6 +314,15 @@ static void iterator_end(state *st)
 	CHECK_RC(trace_query_next(q), TRACE_ITEROVER);
 	trace_query_free(q);
 	CHECK(strcmp(trace_strerror(TRACE_ITEROVER), trace_strerror(TRACE_ENOTFOUND)) != 0);
+
+	/* An event index past the end is TRACE_ERANGE from every reader. */
+	trace_event *e = NULL;
+	size_t erased;
+	CHECK_RC(trace_ledger_event(&e, st->l, st->size), TRACE_ERANGE);
+	CHECK_MSG("no entry 4");
+	CHECK_RC(trace_ledger_event_private(&e, st->l, st->size), TRACE_ERANGE);
+	CHECK_RC(trace_ledger_erase_private(st->l, st->size, &erased), TRACE_ERANGE);
+	CHECK(e == NULL);
 }
 
 int main(int argc, char **argv)
