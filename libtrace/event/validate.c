@@ -152,8 +152,10 @@ static int check_ext(const trace__extv *e, const char *field, int kind, int full
 					return trace__fail(TRACE_EINVAL, "%s: \"%s\" is a modelled field, not an extension", field, k);
 		if (kind == EXT_SENSOR_META && strcmp(k, "sensorReport") == 0)
 			return bad(field, "\"sensorReport\" is not metadata");
-		if (e->v[i].is_json && full &&
-		    !trace__ev_json_text_ok(e->v[i].value, strlen(e->v[i].value)))
+		int json_ok = e->v[i].is_json && full ? trace__ev_json_text_ok(e->v[i].value, strlen(e->v[i].value)) : 1;
+		if (json_ok < 0)
+			return json_ok;
+		if (json_ok == 0)
 			return trace__fail(TRACE_EINVAL, "%s: value of \"%.100s\" is not canonical JSON", field, k);
 	}
 	const char *dup = NULL;

@@ -161,6 +161,48 @@ static int w_reveal(void *ctx)
 	return rc;
 }
 
+/* One golden document (tests/event/golden): every event type and every
+ * part of the encoding, swept through JSON in, validation, encoding,
+ * decoding and JSON out. */
+static long sweep_golden(const char *dir, const char *name)
+{
+	char path[4096], what[256];
+	long total = 0;
+	snprintf(path, sizeof path, "%s/%s.json", dir, name);
+	FILE *f = fopen(path, "rb");
+	if (f == NULL) {
+		fprintf(stderr, "cannot read %s\n", path);
+		test_failures++;
+		return 0;
+	}
+	static char json[65536];
+	size_t n = fread(json, 1, sizeof json - 1, f);
+	fclose(f);
+	json[n] = 0;
+	trace_event *saved = sample;
+	trace_buf saved_bytes = sample_bytes, saved_json = sample_json;
+	sample_json = (trace_buf){ (uint8_t *)json, n };
+	sample_bytes = (trace_buf)TRACE_BUF_INIT;
+	CHECK_OK(trace_event_from_json(&sample, json, n));
+	CHECK_OK(trace_event_encode(&sample_bytes, sample));
+	snprintf(what, sizeof what, "%s: trace_event_from_json", name);
+	total += oom_sweep(what, w_from_json, NULL, NULL);
+	snprintf(what, sizeof what, "%s: trace_event_validate", name);
+	total += oom_sweep(what, w_validate, NULL, NULL);
+	snprintf(what, sizeof what, "%s: trace_event_encode", name);
+	total += oom_sweep(what, w_encode, NULL, NULL);
+	snprintf(what, sizeof what, "%s: trace_event_decode", name);
+	total += oom_sweep(what, w_decode, NULL, NULL);
+	snprintf(what, sizeof what, "%s: trace_event_to_json", name);
+	total += oom_sweep(what, w_to_json, NULL, NULL);
+	trace_buf_dispose(&sample_bytes);
+	trace_event_free(sample);
+	sample = saved;
+	sample_bytes = saved_bytes;
+	sample_json = saved_json;
+	return total;
+}
+
 /* Every positional accessor answers a position past the end with TRACE_ERANGE. */
 static void accessors_agree(const trace_event *e)
 {
@@ -184,8 +226,10 @@ static void accessors_agree(const trace_event *e)
 	CHECK(strcmp(trace_strerror(TRACE_ERANGE), trace_strerror(TRACE_ENOTFOUND)) != 0);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+	static const char *const golden[] = { "aggregation-pack", "association-sensor", "error-declaration",
+	                                      "object-commission", "transaction-ship", "transformation-yoghurt" };
 	oom_install();
 	CHECK_OK(build(&sample));
 	CHECK_OK(trace_event_encode(&sample_bytes, sample));
@@ -205,6 +249,12 @@ int main(void)
 	total += oom_sweep("trace_event_read_json_events", w_read_json_events, doc, NULL);
 	total += oom_sweep("trace_event_split", w_split, NULL, NULL);
 	total += oom_sweep("trace_event_reveal_private", w_reveal, NULL, NULL);
+	for (size_t i = 0; argc > 1 && i < sizeof golden / sizeof golden[0]; i++)
+		total += sweep_golden(argv[1], golden[i]);
+	if (argc < 2) {
+		fprintf(stderr, "usage: test-event-oom GOLDEN_DIR\n");
+		test_failures++;
+	}
 	printf("%ld allocation points swept\n", total);
 
 	free(doc);
