@@ -374,7 +374,7 @@ static int history_count(trace_ledger *l, const char *code, uint64_t *heap_peak)
 				*heap_peak = h - base;
 		}
 	}
-	BENCH_REQUIRE(rc == TRACE_ENOTFOUND, "history of %s: trace_query_next failed: %d (%s)", code, rc,
+	BENCH_REQUIRE(rc == TRACE_ITEROVER, "history of %s: trace_query_next failed: %d (%s)", code, rc,
 	              trace_error_last()->message);
 	trace_query_free(q);
 	return n;
@@ -399,7 +399,7 @@ static uint64_t forward_items(trace_ledger *l, const char *code, uint64_t *heap_
 				*heap_peak = h - base;
 		}
 	}
-	BENCH_REQUIRE(rc == TRACE_ENOTFOUND, "trace forward from %s failed: %d (%s)", code, rc,
+	BENCH_REQUIRE(rc == TRACE_ITEROVER, "trace forward from %s failed: %d (%s)", code, rc,
 	              trace_error_last()->message);
 	trace_query_free(q);
 	if (results)

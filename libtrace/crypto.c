@@ -38,14 +38,28 @@ const trace__suite_info *trace__suite_for_key_type(int key_type)
 	return NULL;
 }
 
+/* Reports OpenSSL's failure as @code, or as TRACE_ENOMEM when its error
+ * queue says an allocation failed. */
 static int openssl_fail(int code, const char *what)
 {
-	unsigned long e = ERR_get_error();
+	unsigned long e = ERR_get_error(), more;
 	char text[256] = "no OpenSSL detail";
 	if (e)
 		ERR_error_string_n(e, text, sizeof text);
+	for (more = e; more != 0; more = ERR_get_error())
+		if (ERR_GET_REASON(more) == ERR_R_MALLOC_FAILURE)
+			code = TRACE_ENOMEM;
 	ERR_clear_error();
 	return trace__fail_sys(code, (int)e, "%s failed: %s", what, text);
+}
+
+/* OpenSSL failed on inputs already checked (a fixed-size key, a fetched
+ * algorithm): what is left is a lack of resources, and OpenSSL 3.0 does
+ * not always say so in its queue, so this is never reported as bad input,
+ * a bad signature or corrupt data. */
+static int openssl_resource_fail(const char *what)
+{
+	return openssl_fail(TRACE_ENOMEM, what);
 }
 
 struct trace_hasher {
@@ -106,7 +120,7 @@ int trace__hash3(trace_hasher *h, uint8_t *out, const void *a, size_t alen,
 	    (b && !EVP_DigestUpdate(h->ctx, b, blen)) ||
 	    (c && !EVP_DigestUpdate(h->ctx, c, clen)) ||
 	    !EVP_DigestFinal_ex(h->ctx, out, &n))
-		return openssl_fail(TRACE_EIO, "SHA-256");
+		return openssl_resource_fail("SHA-256");
 	return TRACE_OK;
 }
 
@@ -155,7 +169,7 @@ int trace__sigkey_sign(const trace__sigkey *k, uint8_t *sig, size_t cap, size_t 
 		return trace__oom();
 	if (!EVP_DigestSignInit_ex(ctx, NULL, NULL, NULL, NULL, k->pkey, NULL) ||
 	    !EVP_DigestSign(ctx, sig, &n, msg, msg_len))
-		rc = openssl_fail(TRACE_EIO, "Ed25519 signing");
+		rc = openssl_resource_fail("Ed25519 signing");
 	EVP_MD_CTX_free(ctx);
 	if (rc == TRACE_OK)
 		*len = n;
@@ -206,11 +220,17 @@ int trace__pubkey_verify(const trace__pubkey *k, const uint8_t *sig, size_t sig_
 	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
 	if (ctx == NULL)
 		return trace__oom();
-	int ok = EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, k->pkey, NULL) &&
-	         EVP_DigestVerify(ctx, sig, sig_len, msg, msg_len) == 1;
+	/* Only a signature that was checked and refused is TRACE_EBADSIG. */
+	if (EVP_DigestVerifyInit_ex(ctx, NULL, NULL, NULL, NULL, k->pkey, NULL) != 1) {
+		EVP_MD_CTX_free(ctx);
+		return openssl_resource_fail("Ed25519 verification setup");
+	}
+	int ok = EVP_DigestVerify(ctx, sig, sig_len, msg, msg_len);
 	EVP_MD_CTX_free(ctx);
+	if (ok != 1 && ok != 0)
+		return openssl_resource_fail("Ed25519 verification");
 	ERR_clear_error();
-	return ok ? TRACE_OK : trace__fail(TRACE_EBADSIG, "Ed25519 signature does not verify");
+	return ok == 1 ? TRACE_OK : trace__fail(TRACE_EBADSIG, "Ed25519 signature does not verify");
 }
 
 void trace__pubkey_free(trace__pubkey *k)
@@ -262,7 +282,7 @@ int trace__prf_new(trace__prf **out, const uint8_t key[16])
 	if (EVP_EncryptInit_ex2(p->ctx, EVP_aes_128_ecb(), key, NULL, NULL) != 1 ||
 	    EVP_CIPHER_CTX_set_padding(p->ctx, 0) != 1) {
 		trace__prf_free(p);
-		return openssl_fail(TRACE_EIO, "OpenSSL AES-128 key setup");
+		return openssl_resource_fail("OpenSSL AES-128 key setup");
 	}
 	*out = p;
 	return TRACE_OK;
@@ -274,7 +294,7 @@ int trace__prf_blocks(trace__prf *p, uint8_t *out, const uint8_t *in, size_t nbl
 	if (nblocks > (size_t)INT32_MAX / 16 ||
 	    EVP_EncryptUpdate(p->ctx, out, &n, in, (int)(nblocks * 16)) != 1 ||
 	    (size_t)n != nblocks * 16)
-		return openssl_fail(TRACE_EIO, "OpenSSL AES-128 encryption");
+		return openssl_resource_fail("OpenSSL AES-128 encryption");
 	return TRACE_OK;
 }
 
@@ -307,7 +327,7 @@ int trace__aead_seal(uint8_t *out, const uint8_t key[TRACE__AEAD_KEY], const uin
 	                EVP_EncryptFinal_ex(ctx, ct + n, &n) == 1 &&
 	                EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_GET_TAG, TRACE__AEAD_TAG, tag) == 1;
 	EVP_CIPHER_CTX_free(ctx);
-	return ok ? TRACE_OK : openssl_fail(TRACE_EIO, "OpenSSL AES-256-GCM encryption");
+	return ok ? TRACE_OK : openssl_resource_fail("OpenSSL AES-256-GCM encryption");
 }
 
 int trace__aead_open(uint8_t *out, const uint8_t key[TRACE__AEAD_KEY], const uint8_t *aad,
@@ -326,7 +346,7 @@ int trace__aead_open(uint8_t *out, const uint8_t key[TRACE__AEAD_KEY], const uin
 	int good = setup && EVP_DecryptFinal_ex(ctx, out + n, &n) == 1;
 	EVP_CIPHER_CTX_free(ctx);
 	if (!setup)
-		return openssl_fail(TRACE_EIO, "OpenSSL AES-256-GCM decryption");
+		return openssl_resource_fail("OpenSSL AES-256-GCM decryption setup");
 	if (!good) {
 		trace__memzero(out, msg_len);
 		return trace__fail(TRACE_ECORRUPT, "sealed value does not authenticate under its key");

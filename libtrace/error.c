@@ -37,6 +37,8 @@ const char *trace_strerror(int code)
 	case TRACE_EBUSY: return "resource busy";
 	case TRACE_ELIMIT: return "limit exceeded";
 	case TRACE_EREFUSED: return "refused by policy";
+	case TRACE_ITEROVER: return "no more results";
+	case TRACE_ERANGE: return "index out of range";
 	default: return "unknown error";
 	}
 }
@@ -97,6 +99,14 @@ void trace__error_prefix(const char *fmt, ...)
 void trace__error_recode(int code)
 {
 	last.rec.code = code;
+}
+
+int trace__error_stored(int rc)
+{
+	/* Only the bytes' own fault is corruption; lack of memory or I/O is not. */
+	if (rc == TRACE_EINVAL || rc == TRACE_ELIMIT)
+		trace__error_recode(rc = TRACE_ECORRUPT);
+	return rc;
 }
 
 const trace_error *trace_error_last(void)

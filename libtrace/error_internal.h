@@ -18,6 +18,10 @@ int trace__fail_sys(int code, int sys_errno, const char *fmt, ...) TRACE__PRINTF
 int trace__oom(void);
 /* Changes the code of the current detail, keeping its message. */
 void trace__error_recode(int code);
+/* A failure decoding bytes read back from storage: a format violation
+ * (TRACE_EINVAL, TRACE_ELIMIT) becomes TRACE_ECORRUPT; any other code
+ * (TRACE_ENOMEM, TRACE_EIO, TRACE_EUNSUPPORTED) is returned unchanged. */
+int trace__error_stored(int rc);
 /* Prefixes the current detail message with context ("while X: ..."). */
 void trace__error_prefix(const char *fmt, ...) TRACE__PRINTF(1, 2);
 

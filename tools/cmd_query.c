@@ -77,7 +77,7 @@ static int print_events(trace_ledger *l, trace_query *q, int json, const char *w
 		;
 	if (json)
 		printf("]\n");
-	return rc == TRACE_ENOTFOUND ? 0 : cli_fail(rc, what);
+	return rc == TRACE_ITEROVER ? 0 : cli_fail(rc, what);
 }
 
 int cmd_history(int argc, char **argv)
@@ -181,7 +181,7 @@ static int walk(int argc, char **argv, int first_arg, const char *what,
 		trace_query_free(q);
 	}
 	trace_ledger_close(l);
-	return rc == TRACE_ENOTFOUND || rc == TRACE_OK ? 0 : cli_fail(rc, what);
+	return rc == TRACE_ITEROVER || rc == TRACE_OK ? 0 : cli_fail(rc, what);
 }
 
 int cmd_trace(int argc, char **argv)

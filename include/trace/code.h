@@ -137,7 +137,7 @@ TRACE_API size_t trace_code_field_count(const trace_code *c);
  * @brief Field @p i of @p c.
  * @param[out] name_out the field name; owned by @p c.
  * @param[out] value_out the value (decoded, no escapes); owned by @p c.
- * @return TRACE_OK, or TRACE_EINVAL if @p i is out of range.
+ * @return TRACE_OK, or TRACE_ERANGE if @p i is out of range.
  * @since 1.0
  */
 TRACE_API int trace_code_field(const char **name_out, const char **value_out, const trace_code *c,
@@ -160,7 +160,7 @@ TRACE_API size_t trace_code_extra_count(const trace_code *c);
 /**
  * @brief Non-AI query parameter @p i (percent-decoded; a parameter without
  *        '=' has an empty value).
- * @return TRACE_OK, or TRACE_EINVAL if @p i is out of range.
+ * @return TRACE_OK, or TRACE_ERANGE if @p i is out of range.
  * @since 1.0
  */
 TRACE_API int trace_code_extra(const char **key_out, const char **value_out, const trace_code *c,

@@ -33,7 +33,15 @@ enum trace_error_code {
 	TRACE_EUSER = -12,       /**< a user callback failed */
 	TRACE_EBUSY = -13,       /**< resource held elsewhere (another writer) */
 	TRACE_ELIMIT = -14,      /**< a size or count limit was exceeded */
-	TRACE_EREFUSED = -15     /**< refused by a safety policy */
+	TRACE_EREFUSED = -15,    /**< refused by a safety policy */
+	/**
+	 * A query has no more results: the normal end of trace_query_next(),
+	 * not a failure of the query (kept apart from TRACE_ENOTFOUND, which
+	 * means an unknown code or entry).  @since 1.0
+	 */
+	TRACE_ITEROVER = -16,
+	/** A position (entry, field, list element) beyond the end of what it indexes; @since 1.0 */
+	TRACE_ERANGE = -17
 };
 
 /**

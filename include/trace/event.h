@@ -302,7 +302,7 @@ TRACE_API size_t trace_event_quantity_count(const trace_event *ev, int role);
 /**
  * @brief Quantity @p i of @p role.
  * @param[out] class_code,quantity,uom any may be NULL; strings owned by @p ev (uom may be NULL).
- * @return TRACE_OK or TRACE_ENOTFOUND.
+ * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event or unknown role).
  * @since 1.0
  */
 TRACE_API int trace_event_quantity(const trace_event *ev, int role, size_t i,
@@ -317,7 +317,11 @@ TRACE_API const char *trace_event_read_point(const trace_event *ev);
 TRACE_API const char *trace_event_biz_location(const trace_event *ev);
 /** @brief Number of parties of @p kind. @since 1.0 */
 TRACE_API size_t trace_event_party_count(const trace_event *ev, int kind);
-/** @brief Party @p i of @p kind. @return TRACE_OK or TRACE_ENOTFOUND. @since 1.0 */
+/**
+ * @brief Party @p i of @p kind.
+ * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event or unknown kind).
+ * @since 1.0
+ */
 TRACE_API int trace_event_party(const trace_event *ev, int kind, size_t i, const char **type,
                                 const char **id);
 /** @brief Lot of the lot master data, or NULL. @since 1.0 */
@@ -333,7 +337,7 @@ TRACE_API void trace_event_lot_dates(const trace_event *ev, int64_t *production_
 TRACE_API size_t trace_event_sensor_count(const trace_event *ev);
 /**
  * @brief Sensor reading @p i (absent values are NaN / INT64_MIN).
- * @return TRACE_OK or TRACE_ENOTFOUND.
+ * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event).
  * @since 1.0
  */
 TRACE_API int trace_event_sensor(const trace_event *ev, size_t i, const char **type, double *min,
@@ -342,7 +346,7 @@ TRACE_API int trace_event_sensor(const trace_event *ev, size_t i, const char **t
 TRACE_API size_t trace_event_prev_count(const trace_event *ev);
 /**
  * @brief Prev link @p i: the hash (@p len bytes) and the origin (NULL: this ledger).
- * @return TRACE_OK or TRACE_ENOTFOUND.
+ * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event).
  * @since 1.0
  */
 TRACE_API int trace_event_prev(const trace_event *ev, size_t i, const uint8_t **hash, size_t *len,
@@ -357,7 +361,7 @@ TRACE_API size_t trace_event_private_count(const trace_event *ev);
 /**
  * @brief Private field @p i: its name, and its cleartext and salt when this
  * event still holds them (NULL after decoding, where only the commitment is).
- * @return TRACE_OK or TRACE_ENOTFOUND.
+ * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event).
  * @since 1.0
  */
 TRACE_API int trace_event_private(const trace_event *ev, size_t i, const char **name,
@@ -370,7 +374,7 @@ TRACE_API int trace_event_private(const trace_event *ev, size_t i, const char **
  * accepted only if they reproduce the field's commitment
  * (docs/FORMAT.md §3.10.5); trace_event_private() returns them afterwards.
  * @return TRACE_OK; TRACE_ECHAINBREAK (they do not match the commitment);
- *         TRACE_ENOTFOUND (no field @p i); TRACE_EINVAL (bad salt length,
+ *         TRACE_ERANGE (no field @p i); TRACE_EINVAL (bad salt length,
  *         value not UTF-8); TRACE_ENOMEM.
  * @since 1.0
  */

@@ -135,12 +135,17 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_append(uint64_t *first_index, trace_lo
                                                  const uint8_t *const *entries,
                                                  const size_t *lens, size_t n);
 
-/** @brief Copy of entry @p index. @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EIO, TRACE_ENOMEM. @since 1.0 */
+/**
+ * @brief Copy of entry @p index.
+ * @return TRACE_OK, TRACE_ERANGE (@p index is not below the log's size), TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
 TRACE_API int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index);
 
 /**
  * @brief Leaf hash of entry @p index.
- * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EBUFS, TRACE_EINVAL, TRACE_ECORRUPT, TRACE_EIO.
+ * @return TRACE_OK, TRACE_ERANGE (@p index is not below the log's size), TRACE_EBUFS, TRACE_EINVAL,
+ *         TRACE_ECORRUPT, TRACE_EIO.
  * @since 1.0
  */
 TRACE_API int trace_log_leaf_hash(uint8_t *out, size_t out_len, trace_log *log, uint64_t index);
@@ -159,7 +164,8 @@ TRACE_API int trace_log_root(uint8_t *out, size_t out_len, trace_log *log, uint6
 /**
  * @brief Inclusion proof of entry @p index in the tree of @p size entries.
  * @param[out] out the hashes, concatenated, leaf sibling first.
- * @return TRACE_OK, TRACE_EINVAL (index >= size or size > log size), TRACE_EIO, TRACE_ENOMEM.
+ * @return TRACE_OK, TRACE_ERANGE (@p index >= @p size), TRACE_EINVAL (@p size > log size),
+ *         TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API int trace_log_inclusion_proof(trace_buf *out, trace_log *log,
@@ -244,7 +250,8 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_add_witnessed(trace_log *lo
 /**
  * @brief A C2SP tlog-proof for entry @p index against the stored checkpoint
  * of size @p size (UINT64_MAX: the latest checkpoint).
- * @return TRACE_OK, TRACE_ENOTFOUND (no such checkpoint), TRACE_EINVAL, TRACE_EIO, TRACE_ENOMEM.
+ * @return TRACE_OK, TRACE_ENOTFOUND (no such checkpoint), TRACE_ERANGE (@p index is not
+ *         below the checkpoint's size), TRACE_EINVAL, TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API int trace_log_prove(trace_buf *out, trace_log *log, uint64_t index, uint64_t size);

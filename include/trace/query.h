@@ -85,7 +85,11 @@ TRACE_API TRACE_WARN_UNUSED int trace_ledger_append(trace_ledger *l, uint64_t *f
 
 /**
  * @brief Reads event @p index back from the log (decoded and verified).
- * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_ECORRUPT, TRACE_ENOMEM.
+ * @return TRACE_OK, TRACE_ERANGE (@p index is not below the ledger's size),
+ *         TRACE_ECORRUPT (the stored entry breaks the canonical encoding: only a
+ *         format violation in stored bytes is reported so, never a lack of
+ *         memory), TRACE_EUNSUPPORTED (written by a newer encoding version),
+ *         TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t index);
@@ -96,7 +100,7 @@ TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t in
  *
  * Each stored value is checked against the logged commitment before it is
  * attached; an erased field keeps only its commitment.
- * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_ECORRUPT (an entry or a stored
+ * @return TRACE_OK, TRACE_ERANGE, TRACE_ECORRUPT (an entry or a stored
  *         value does not match), TRACE_ENOMEM.
  * @since 1.0
  */
@@ -112,7 +116,7 @@ TRACE_API int trace_ledger_event_private(trace_event **out, trace_ledger *l, uin
  * §2.9.2 says what lies outside libtrace's reach: backups of
  * DIR/private.keys, copy-on-write storage).
  * @param[out] erased fields erased (0 if none were held); may be NULL.
- * @return TRACE_OK, TRACE_ENOTFOUND (no such event), TRACE_EINVAL
+ * @return TRACE_OK, TRACE_ERANGE (no such event), TRACE_EINVAL
  *         (read-only), TRACE_EIO.
  * @since 1.0
  */
@@ -275,7 +279,21 @@ TRACE_API TRACE_WARN_UNUSED int trace_query_by_field(trace_query **out, trace_le
 
 /**
  * @brief Advances to the next result.
- * @return TRACE_OK (a result is current), TRACE_ENOTFOUND (no more), or an error.
+ *
+ * The end of the results is reported by its own code, TRACE_ITEROVER, so
+ * that it can never be mistaken for a failure such as TRACE_ENOTFOUND (as
+ * libgit2 does with GIT_ITEROVER).  A loop reads:
+ * @code
+ * while ((rc = trace_query_next(q)) == TRACE_OK)
+ *         use(trace_query_event_index(q));
+ * if (rc != TRACE_ITEROVER)
+ *         fail(rc);
+ * @endcode
+ * Once it has returned TRACE_ITEROVER it keeps returning it.
+ * @return TRACE_OK (a result is current), TRACE_ITEROVER (no more results:
+ *         the normal end), TRACE_EINVAL (NULL query), TRACE_ECORRUPT (an
+ *         index row is damaged), TRACE_ELIMIT (too many container stays open
+ *         at once), TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API int trace_query_next(trace_query *q);

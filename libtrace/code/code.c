@@ -138,7 +138,7 @@ size_t trace_code_field_count(const trace_code *c)
 int trace_code_field(const char **name_out, const char **value_out, const trace_code *c, size_t i)
 {
 	if (i >= c->nfields)
-		return trace__fail(TRACE_EINVAL, "field %zu does not exist (the code has %zu)", i, c->nfields);
+		return trace__fail(TRACE_ERANGE, "field %zu does not exist (the code has %zu)", i, c->nfields);
 	*name_out = c->arena + c->off[2 * i];
 	*value_out = c->arena + c->off[2 * i + 1];
 	return TRACE_OK;
@@ -160,7 +160,7 @@ size_t trace_code_extra_count(const trace_code *c)
 int trace_code_extra(const char **key_out, const char **value_out, const trace_code *c, size_t i)
 {
 	if (i >= c->nextra)
-		return trace__fail(TRACE_EINVAL, "extra parameter %zu does not exist (the code has %zu)", i, c->nextra);
+		return trace__fail(TRACE_ERANGE, "extra parameter %zu does not exist (the code has %zu)", i, c->nextra);
 	size_t k = c->nfields + i;
 	*key_out = c->arena + c->off[2 * k];
 	*value_out = c->arena + c->off[2 * k + 1];

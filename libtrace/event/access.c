@@ -5,6 +5,13 @@
 #include <math.h>
 
 #include "event_internal.h"
+#include "../error_internal.h"
+
+/* Every positional accessor answers a position past the end the same way. */
+static int out_of_range(const char *what, size_t i, size_t n)
+{
+	return trace__fail(TRACE_ERANGE, "%s %zu requested, the event has %zu", what, i, n);
+}
 
 static int role_ok(int role)
 {
@@ -41,8 +48,10 @@ size_t trace_event_quantity_count(const trace_event *ev, int role)
 int trace_event_quantity(const trace_event *ev, int role, size_t i, const char **class_code,
                          double *quantity, const char **uom)
 {
-	if (ev == NULL || !role_ok(role) || i >= ev->qty[role].n)
-		return TRACE_ENOTFOUND;
+	if (ev == NULL || !role_ok(role))
+		return trace__fail(TRACE_EINVAL, "trace_event_quantity: NULL event or unknown role %d", role);
+	if (i >= ev->qty[role].n)
+		return out_of_range("quantity", i, ev->qty[role].n);
 	const trace__qty *q = &ev->qty[role].v[i];
 	if (class_code)
 		*class_code = q->cls;
@@ -68,8 +77,10 @@ size_t trace_event_party_count(const trace_event *ev, int kind)
 
 int trace_event_party(const trace_event *ev, int kind, size_t i, const char **type, const char **id)
 {
-	if (i >= trace_event_party_count(ev, kind))
-		return TRACE_ENOTFOUND;
+	if (ev == NULL || (kind != TRACE_PARTY_SOURCE && kind != TRACE_PARTY_DESTINATION))
+		return trace__fail(TRACE_EINVAL, "trace_event_party: NULL event or unknown party kind %d", kind);
+	if (i >= ev->parties[kind].n)
+		return out_of_range("party", i, ev->parties[kind].n);
 	if (type)
 		*type = ev->parties[kind].v[i].type;
 	if (id)
@@ -88,6 +99,9 @@ size_t trace_event_sensor_count(const trace_event *ev)
 int trace_event_sensor(const trace_event *ev, size_t i, const char **type, double *min, double *max,
                        double *mean, const char **uom, int64_t *time_ms)
 {
+	if (ev == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_event_sensor: NULL event");
+	const size_t asked = i;
 	for (size_t s = 0; ev && s < ev->n_sensors; s++) {
 		if (i >= ev->sensors[s].n) {
 			i -= ev->sensors[s].n;
@@ -108,7 +122,7 @@ int trace_event_sensor(const trace_event *ev, size_t i, const char **type, doubl
 			*time_ms = r->time;
 		return TRACE_OK;
 	}
-	return TRACE_ENOTFOUND;
+	return out_of_range("sensor reading", asked, trace_event_sensor_count(ev));
 }
 
 size_t trace_event_prev_count(const trace_event *ev) { return ev ? ev->prev.n : 0; }
@@ -116,8 +130,10 @@ size_t trace_event_prev_count(const trace_event *ev) { return ev ? ev->prev.n : 
 int trace_event_prev(const trace_event *ev, size_t i, const uint8_t **hash, size_t *len,
                      const char **origin)
 {
-	if (ev == NULL || i >= ev->prev.n)
-		return TRACE_ENOTFOUND;
+	if (ev == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_event_prev: NULL event");
+	if (i >= ev->prev.n)
+		return out_of_range("prev link", i, ev->prev.n);
 	if (hash)
 		*hash = ev->prev.v[i].hash;
 	if (len)
@@ -144,8 +160,10 @@ size_t trace_event_private_count(const trace_event *ev) { return ev ? ev->n_priv
 int trace_event_private(const trace_event *ev, size_t i, const char **name, const char **value,
                         const uint8_t **salt, size_t *salt_len)
 {
-	if (ev == NULL || i >= ev->n_priv)
-		return TRACE_ENOTFOUND;
+	if (ev == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_event_private: NULL event");
+	if (i >= ev->n_priv)
+		return out_of_range("private field", i, ev->n_priv);
 	const trace__priv *p = &ev->priv[i];
 	if (name)
 		*name = p->name;

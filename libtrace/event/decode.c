@@ -257,7 +257,7 @@ static int read_sensors(dec *d)
 	for (size_t i = 0; rc == TRACE_OK && i < n; i++) {
 		trace__sensor *s = trace__ev_new_sensor(d->ev);
 		if (s == NULL)
-			return TRACE_ENOMEM;
+			return trace__oom();
 		keyit it;
 		if ((rc = map_begin(d, &it, what)))
 			break;
@@ -274,7 +274,7 @@ static int read_sensors(dec *d)
 				break;
 			for (size_t j = 0; rc == TRACE_OK && j < m; j++) {
 				trace__report *r = trace__ev_new_report(d->ev, s);
-				rc = r ? read_report(d, r) : TRACE_ENOMEM;
+				rc = r ? read_report(d, r) : trace__oom();
 			}
 		}
 	}

@@ -241,7 +241,8 @@ int trace__event_decode(trace_event **out, const uint8_t *data, size_t len, unsi
 struct json_t;
 /* Canonical JSON text of a jansson value (sorted keys, compact, shortest numbers). */
 int trace__ev_json_canonical(char **out, const struct json_t *v);
-/* Whether @text is exactly the canonical JSON text of a non-string JSON value. */
+/* Whether @text is exactly the canonical JSON text of a non-string JSON
+ * value: 1 yes, 0 no, TRACE_ENOMEM when that could not be decided. */
 int trace__ev_json_text_ok(const char *text, size_t len);
 /* Appends a JSON string literal. */
 struct trace__sbuf;

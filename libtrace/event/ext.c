@@ -130,11 +130,13 @@ int trace__ev_json_text_ok(const char *text, size_t len)
 	json_error_t err;
 	json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 	if (v == NULL)
-		return 0;
+		return json_error_code(&err) == json_error_out_of_memory ? trace__oom() : 0;
 	int ok = 0;
 	char *c = NULL;
-	if (!json_is_string(v) && trace__ev_json_canonical(&c, v) == TRACE_OK)
-		ok = strlen(c) == len && memcmp(c, text, len) == 0;
+	if (!json_is_string(v)) {
+		int rc = trace__ev_json_canonical(&c, v);
+		ok = rc == TRACE_ENOMEM ? rc : rc == TRACE_OK && strlen(c) == len && memcmp(c, text, len) == 0;
+	}
 	trace__free(c);
 	json_decref(v);
 	return ok;

@@ -100,7 +100,7 @@ int trace_event_reveal_private(trace_event *ev, size_t i, const char *value, con
 	if (ev == NULL || value == NULL || salt == NULL)
 		return trace__fail(TRACE_EINVAL, "trace_event_reveal_private: NULL argument");
 	if (i >= ev->n_priv)
-		return trace__fail(TRACE_ENOTFOUND, "the event has no private field %zu", i);
+		return trace__fail(TRACE_ERANGE, "private field %zu requested, the event has %zu", i, ev->n_priv);
 	trace__priv *p = &ev->priv[i];
 	if (salt_len != TRACE__EV_SALT)
 		return trace__fail(TRACE_EINVAL, "private field \"%.80s\": a salt is %d bytes, not %zu", p->name,

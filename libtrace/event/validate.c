@@ -58,12 +58,14 @@ static int check_ids(const trace__strv *s, const char *field, int full)
 	for (size_t i = 0; i < s->n; i++) {
 		if (s->v[i][0] == '\0')
 			return bad(field, "empty identifier");
-		if (full && trace__ev_id_is_canonical(s->v[i], field))
-			return TRACE_EINVAL;
+		int rc = full ? trace__ev_id_is_canonical(s->v[i], field) : TRACE_OK;
+		if (rc)
+			return rc;
 	}
 	const char *dup;
-	if (find_dup(&dup, s->v, s->n, sizeof *s->v))
-		return TRACE_ENOMEM;
+	int rc = find_dup(&dup, s->v, s->n, sizeof *s->v);
+	if (rc)
+		return rc;
 	if (dup != NULL)
 		return trace__fail(TRACE_EINVAL, "%s: \"%.100s\" is listed twice", field, dup);
 	return TRACE_OK;
@@ -81,8 +83,9 @@ static int check_qty(const trace__qtyv *q, const char *field, int full)
 {
 	for (size_t i = 0; i < q->n; i++) {
 		const trace__qty *x = &q->v[i];
-		if (full && trace__ev_id_is_canonical(x->cls, field))
-			return TRACE_EINVAL;
+		int rc = full ? trace__ev_id_is_canonical(x->cls, field) : TRACE_OK;
+		if (rc)
+			return rc;
 		if (!isnan(x->qty) && (!isfinite(x->qty) || x->qty < 0))
 			return trace__fail(TRACE_EINVAL, "%s[%zu].quantity: must be a finite number >= 0", field, i);
 		if (x->uom && !trace__ev_uom_ok(x->uom))
@@ -149,13 +152,16 @@ static int check_ext(const trace__extv *e, const char *field, int kind, int full
 					return trace__fail(TRACE_EINVAL, "%s: \"%s\" is a modelled field, not an extension", field, k);
 		if (kind == EXT_SENSOR_META && strcmp(k, "sensorReport") == 0)
 			return bad(field, "\"sensorReport\" is not metadata");
-		if (e->v[i].is_json && full &&
-		    !trace__ev_json_text_ok(e->v[i].value, strlen(e->v[i].value)))
+		int json_ok = e->v[i].is_json && full ? trace__ev_json_text_ok(e->v[i].value, strlen(e->v[i].value)) : 1;
+		if (json_ok < 0)
+			return json_ok;
+		if (json_ok == 0)
 			return trace__fail(TRACE_EINVAL, "%s: value of \"%.100s\" is not canonical JSON", field, k);
 	}
 	const char *dup = NULL;
-	if (e->n >= 2 && find_dup(&dup, &e->v[0].key, e->n, sizeof *e->v))
-		return TRACE_ENOMEM;
+	int rc = e->n >= 2 ? find_dup(&dup, &e->v[0].key, e->n, sizeof *e->v) : TRACE_OK;
+	if (rc)
+		return rc;
 	if (dup != NULL)
 		return trace__fail(TRACE_EINVAL, "%s: key \"%.100s\" appears twice", field, dup);
 	return TRACE_OK;
@@ -173,8 +179,10 @@ static int check_pairs(const trace__pairv *p, const char *field, int vocab, int 
 		if (vocab == TRACE__CBV_BTT) {
 			if (!trace__ev_is_uri(x->id))
 				return trace__fail(TRACE_EINVAL, "%s[%zu].bizTransaction: not an absolute URI", field, i);
-		} else if (full && trace__ev_id_is_canonical(x->id, field)) {
-			return TRACE_EINVAL;
+		} else if (full) {
+			int rc = trace__ev_id_is_canonical(x->id, field);
+			if (rc)
+				return rc;
 		}
 	}
 	return TRACE_OK;
@@ -186,8 +194,9 @@ static int check_sensors(const trace_event *ev, int full)
 		const trace__sensor *s = &ev->sensors[i];
 		if (s->n == 0)
 			return trace__fail(TRACE_EINVAL, "sensorElementList[%zu].sensorReport: at least one report is required", i);
-		if (check_ext(&s->meta, "sensorElementList.sensorMetadata", EXT_SENSOR_META, full))
-			return TRACE_EINVAL;
+		int rc = check_ext(&s->meta, "sensorElementList.sensorMetadata", EXT_SENSOR_META, full);
+		if (rc)
+			return rc;
 		for (size_t j = 0; j < s->n; j++) {
 			const trace__report *r = &s->r[j];
 			int any = r->type || r->uom || r->time != TRACE__EV_NO_TIME || r->ext.n;
@@ -206,8 +215,8 @@ static int check_sensors(const trace_event *ev, int full)
 				return trace__fail(TRACE_EINVAL, "sensorElementList[%zu].sensorReport[%zu].uom: not a UN/CEFACT code", i, j);
 			if (r->time != TRACE__EV_NO_TIME && time_ok(r->time, "sensorElementList.sensorReport.time"))
 				return TRACE_EINVAL;
-			if (check_ext(&r->ext, "sensorElementList.sensorReport", EXT_SENSOR_REPORT, full))
-				return TRACE_EINVAL;
+			if ((rc = check_ext(&r->ext, "sensorElementList.sensorReport", EXT_SENSOR_REPORT, full)))
+				return rc;
 		}
 	}
 	return TRACE_OK;
@@ -310,24 +319,25 @@ int trace__ev_validate(const trace_event *ev, int full)
 		return TRACE_EINVAL;
 	if (ev->action < TRACE_ACTION_NONE || ev->action > TRACE_ACTION_DELETE)
 		return bad("action", "unknown action");
-	if (check_shape(ev))
-		return TRACE_EINVAL;
+	int rc;
+	if ((rc = check_shape(ev)))
+		return rc;
 	if (ev->event_id && !trace__ev_is_uri(ev->event_id))
 		return bad("eventID", "not an absolute URI");
-	if (check_uris(&ev->certification, "certificationInfo"))
-		return TRACE_EINVAL;
+	if ((rc = check_uris(&ev->certification, "certificationInfo")))
+		return rc;
 	const int agg = ev->type == TRACE_EVENT_AGGREGATION || ev->type == TRACE_EVENT_ASSOCIATION;
-	if (check_ids(&ev->codes[TRACE_ROLE_ITEM], agg ? "childEPCs" : "epcList", full) ||
-	    check_ids(&ev->codes[TRACE_ROLE_PARENT], "parentID", full) ||
-	    check_ids(&ev->codes[TRACE_ROLE_INPUT], "inputEPCList", full) ||
-	    check_ids(&ev->codes[TRACE_ROLE_OUTPUT], "outputEPCList", full))
-		return TRACE_EINVAL;
+	if ((rc = check_ids(&ev->codes[TRACE_ROLE_ITEM], agg ? "childEPCs" : "epcList", full)) ||
+	    (rc = check_ids(&ev->codes[TRACE_ROLE_PARENT], "parentID", full)) ||
+	    (rc = check_ids(&ev->codes[TRACE_ROLE_INPUT], "inputEPCList", full)) ||
+	    (rc = check_ids(&ev->codes[TRACE_ROLE_OUTPUT], "outputEPCList", full)))
+		return rc;
 	if (ev->codes[TRACE_ROLE_PARENT].n > 1)
 		return bad("parentID", "at most one parent");
-	if (check_qty(&ev->qty[TRACE_ROLE_ITEM], agg ? "childQuantityList" : "quantityList", full) ||
-	    check_qty(&ev->qty[TRACE_ROLE_INPUT], "inputQuantityList", full) ||
-	    check_qty(&ev->qty[TRACE_ROLE_OUTPUT], "outputQuantityList", full))
-		return TRACE_EINVAL;
+	if ((rc = check_qty(&ev->qty[TRACE_ROLE_ITEM], agg ? "childQuantityList" : "quantityList", full)) ||
+	    (rc = check_qty(&ev->qty[TRACE_ROLE_INPUT], "inputQuantityList", full)) ||
+	    (rc = check_qty(&ev->qty[TRACE_ROLE_OUTPUT], "outputQuantityList", full)))
+		return rc;
 	if (ev->qty[TRACE_ROLE_PARENT].n || ev->codes[0].n || ev->qty[0].n)
 		return bad("quantityList", "no quantities in the parent role");
 	if (ev->biz_step && !trace__cbv_is_normal(TRACE__CBV_BIZSTEP, ev->biz_step))
@@ -341,8 +351,8 @@ int trace__ev_validate(const trace_event *ev, int full)
 				return trace__fail(TRACE_EINVAL, "persistentDisposition.%s[%zu]: neither a CBV 2.0 disposition (short form) nor an absolute URI",
 				                   u ? "unset" : "set", i);
 		const char *dup;
-		if (find_dup(&dup, s->v, s->n, sizeof *s->v))
-			return TRACE_ENOMEM;
+		if ((rc = find_dup(&dup, s->v, s->n, sizeof *s->v)))
+			return rc;
 		if (dup != NULL)
 			return trace__fail(TRACE_EINVAL, "persistentDisposition.%s: \"%.100s\" is listed twice",
 			                   u ? "unset" : "set", dup);
@@ -356,32 +366,32 @@ int trace__ev_validate(const trace_event *ev, int full)
 			return trace__oom();
 		memcpy(both.v, ev->pd_set.v, ev->pd_set.n * sizeof *both.v);
 		memcpy(both.v + ev->pd_set.n, ev->pd_unset.v, ev->pd_unset.n * sizeof *both.v);
-		int rc = find_dup(&dup, both.v, ev->pd_set.n + ev->pd_unset.n, sizeof *both.v);
+		rc = find_dup(&dup, both.v, ev->pd_set.n + ev->pd_unset.n, sizeof *both.v);
 		trace__free(both.v);
 		if (rc)
 			return rc;
 		if (dup != NULL)
 			return trace__fail(TRACE_EINVAL, "persistentDisposition: \"%.100s\" is both set and unset", dup);
 	}
-	if (full && ev->read_point && trace__ev_id_is_canonical(ev->read_point, "readPoint.id"))
-		return TRACE_EINVAL;
-	if (full && ev->biz_location && trace__ev_id_is_canonical(ev->biz_location, "bizLocation.id"))
-		return TRACE_EINVAL;
+	if (full && ev->read_point && (rc = trace__ev_id_is_canonical(ev->read_point, "readPoint.id")))
+		return rc;
+	if (full && ev->biz_location && (rc = trace__ev_id_is_canonical(ev->biz_location, "bizLocation.id")))
+		return rc;
 	if (ev->read_point_ext.n && ev->read_point == NULL)
 		return bad("readPoint", "extension fields without an id");
 	if (ev->biz_location_ext.n && ev->biz_location == NULL)
 		return bad("bizLocation", "extension fields without an id");
-	if (check_ext(&ev->read_point_ext, "readPoint", EXT_NAMESPACED, full) ||
-	    check_ext(&ev->biz_location_ext, "bizLocation", EXT_NAMESPACED, full))
-		return TRACE_EINVAL;
+	if ((rc = check_ext(&ev->read_point_ext, "readPoint", EXT_NAMESPACED, full)) ||
+	    (rc = check_ext(&ev->biz_location_ext, "bizLocation", EXT_NAMESPACED, full)))
+		return rc;
 	if (ev->transformation_id && !trace__ev_is_uri(ev->transformation_id))
 		return bad("transformationID", "not an absolute URI");
-	if (check_pairs(&ev->biz_tx, "bizTransactionList", TRACE__CBV_BTT, full) ||
-	    check_pairs(&ev->parties[TRACE_PARTY_SOURCE], "sourceList", TRACE__CBV_SDT, full) ||
-	    check_pairs(&ev->parties[TRACE_PARTY_DESTINATION], "destinationList", TRACE__CBV_SDT, full))
-		return TRACE_EINVAL;
-	if (check_sensors(ev, full))
-		return TRACE_EINVAL;
+	if ((rc = check_pairs(&ev->biz_tx, "bizTransactionList", TRACE__CBV_BTT, full)) ||
+	    (rc = check_pairs(&ev->parties[TRACE_PARTY_SOURCE], "sourceList", TRACE__CBV_SDT, full)) ||
+	    (rc = check_pairs(&ev->parties[TRACE_PARTY_DESTINATION], "destinationList", TRACE__CBV_SDT, full)))
+		return rc;
+	if ((rc = check_sensors(ev, full)))
+		return rc;
 	if (ev->has_ilmd) {
 		if (ev->lot == NULL && ev->production == TRACE__EV_NO_TIME && ev->expiry == TRACE__EV_NO_TIME &&
 		    ev->ilmd_ext.n == 0)
@@ -391,17 +401,17 @@ int trace__ev_validate(const trace_event *ev, int full)
 		if ((ev->production != TRACE__EV_NO_TIME && time_ok(ev->production, "ilmd.libtrace:productionDate")) ||
 		    (ev->expiry != TRACE__EV_NO_TIME && time_ok(ev->expiry, "ilmd.cbvmda:itemExpirationDate")))
 			return TRACE_EINVAL;
-		if (check_ext(&ev->ilmd_ext, "ilmd", EXT_ILMD, full))
-			return TRACE_EINVAL;
+		if ((rc = check_ext(&ev->ilmd_ext, "ilmd", EXT_ILMD, full)))
+			return rc;
 	} else if (ev->lot || ev->ilmd_ext.n || ev->production != TRACE__EV_NO_TIME ||
 	           ev->expiry != TRACE__EV_NO_TIME) {
 		return bad("ilmd", "inconsistent lot master data");
 	}
-	if (check_ext(&ev->ext, "extension", EXT_EVENT, full))
-		return TRACE_EINVAL;
-	if (check_hashrefs(&ev->prev, "libtrace:prev", 0) ||
-	    check_hashrefs(&ev->attachments, "libtrace:attachments", 1))
-		return TRACE_EINVAL;
+	if ((rc = check_ext(&ev->ext, "extension", EXT_EVENT, full)))
+		return rc;
+	if ((rc = check_hashrefs(&ev->prev, "libtrace:prev", 0)) ||
+	    (rc = check_hashrefs(&ev->attachments, "libtrace:attachments", 1)))
+		return rc;
 	if (ev->has_error) {
 		if (ev->err_hash_len != 0 && ev->err_hash_len != TRACE__EV_HASH)
 			return bad("errorDeclaration.libtrace:corrects", "hash must be 32 bytes");
@@ -409,9 +419,9 @@ int trace__ev_validate(const trace_event *ev, int full)
 			return bad("errorDeclaration.reason", "neither a CBV 2.0 error reason (short form) nor an absolute URI");
 		if (ev->err_time != TRACE__EV_NO_TIME && time_ok(ev->err_time, "errorDeclaration.declarationTime"))
 			return TRACE_EINVAL;
-		if (check_uris(&ev->err_corrective, "errorDeclaration.correctiveEventIDs") ||
-		    check_ext(&ev->err_ext, "errorDeclaration", EXT_ERROR, full))
-			return TRACE_EINVAL;
+		if ((rc = check_uris(&ev->err_corrective, "errorDeclaration.correctiveEventIDs")) ||
+		    (rc = check_ext(&ev->err_ext, "errorDeclaration", EXT_ERROR, full)))
+			return rc;
 	}
 	for (size_t i = 0; i < ev->n_priv; i++)
 		if (ev->priv[i].name == NULL || ev->priv[i].name[0] == '\0')

@@ -25,14 +25,20 @@ int trace__lot_code(char **out, const char *item, const char *lot)
 	trace_code *c = NULL;
 	char buf[512];
 	const char *gtin = NULL;
-	if (trace_code_parse(&c, item, TRACE_CODE_FORM_AUTO, 0) == TRACE_OK)
+	int rc = trace_code_parse(&c, item, TRACE_CODE_FORM_AUTO, 0);
+	/* Only a code that is not GS1 falls back to "lot:": a failed
+	 * allocation must not index the lot under another name. */
+	if (rc == TRACE_ENOMEM)
+		return rc;
+	if (rc == TRACE_OK)
 		gtin = trace_code_find(c, "01");
 	if (gtin) {
 		/* The lot of a GS1 item is its GTIN with AI (10). */
 		snprintf(buf, sizeof buf, "(01)%s(10)%s", gtin, lot);
 		trace_code_free(c);
-		if (trace__code_canonical(out, buf) == TRACE_OK)
-			return TRACE_OK;
+		rc = trace__code_canonical(out, buf);
+		if (rc == TRACE_OK || rc == TRACE_ENOMEM)
+			return rc;
 	} else {
 		trace_code_free(c);
 	}

@@ -245,7 +245,7 @@ int trace_log_prove(trace_buf *out, trace_log *log, uint64_t index, uint64_t siz
 	if ((rc = trace_checkpoint_parse(&c, text, text_len)))
 		goto done;
 	if (index >= trace_checkpoint_size(c)) {
-		rc = trace__fail(TRACE_EINVAL, "entry %llu is not covered by the checkpoint of size %llu",
+		rc = trace__fail(TRACE_ERANGE, "entry %llu is not covered by the checkpoint of size %llu",
 		                 (unsigned long long)index, (unsigned long long)trace_checkpoint_size(c));
 		goto done;
 	}

@@ -48,6 +48,10 @@ static int open_index(trace_log *log)
 		rc = trace__store_open(&log->index, path, TRACE__STORE_NOSYNC | TRACE__STORE_CREATE,
 		                       INDEX_MAPSIZE, idx_names, IDX_COUNT);
 	}
+	if (rc == TRACE_ENOMEM) {
+		log->index = NULL;	/* not the index's fault: the next call tries again */
+		return rc;
+	}
 	if (rc) {
 		log->index = NULL;
 		log->index_unavailable = 1;

@@ -496,8 +496,8 @@ int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index)
 		return rc;
 	trace__be64_put(key, index);
 	rc = trace__txn_get(t, DB_ENTRIES, key, 8, &v);
-	if (rc == TRACE_ENOTFOUND)
-		rc = trace__fail(TRACE_ENOTFOUND, "%s has no entry %llu", log->dir, (unsigned long long)index);
+	if (rc == TRACE_ENOTFOUND)	/* keys are dense: a missing one is past the end */
+		rc = trace__fail(TRACE_ERANGE, "%s has no entry %llu", log->dir, (unsigned long long)index);
 	if (rc == TRACE_OK) {
 		out->ptr = trace__memdup(v.data, v.size);
 		out->size = v.size;
@@ -513,7 +513,7 @@ int trace__log_leaf_in(trace_log *log, trace__txn *txn, uint64_t stored_size, ui
 {
 	tile_reader r;
 	if (index >= stored_size)
-		return trace__fail(TRACE_ENOTFOUND, "%s has no entry %llu (size %llu)", log->dir,
+		return trace__fail(TRACE_ERANGE, "%s has no entry %llu (size %llu)", log->dir,
 		                   (unsigned long long)index, (unsigned long long)stored_size);
 	trace__tile_reader_init(&r, txn, log->hs, stored_size);
 	return trace__tile_node(&r, 0, index, out);
@@ -597,7 +597,7 @@ int trace_log_inclusion_proof(trace_buf *out, trace_log *log, uint64_t index, ui
 	if (out == NULL || log == NULL)
 		return trace__fail(TRACE_EINVAL, "trace_log_inclusion_proof: NULL argument");
 	if (index >= size)
-		return trace__fail(TRACE_EINVAL, "index %llu is not below size %llu",
+		return trace__fail(TRACE_ERANGE, "index %llu is not below size %llu",
 		                   (unsigned long long)index, (unsigned long long)size);
 	int rc = proof_in(log, &b, 0, index, size);
 	if (rc) {

@@ -265,7 +265,7 @@ static int history_next(trace_query *q)
 			continue;
 		}
 		if (best == NO_EVENT)
-			return TRACE_ENOTFOUND;
+			return TRACE_ITEROVER;
 		q->iv[which].next = best + 1;
 		q->iv[which].has_peek = 0;
 		/* One event can reach us through the item and its container. */
@@ -329,6 +329,8 @@ int trace_query_by_time(trace_query **out, trace_ledger *l, int64_t from_ms, int
 
 int trace_query_by_field(trace_query **out, trace_ledger *l, int field, const char *value)
 {
+	if (out)
+		*out = NULL;	/* also when the value is refused before the query exists */
 	if (field < TRACE_FIELD_PARTY || field > TRACE_FIELD_LOCATION || value == NULL)
 		return trace__fail(TRACE_EINVAL, "query by field: unknown field %d or no value", field);
 	/* Match the form events are stored in: canonical ids, short CBV values. */
@@ -367,15 +369,15 @@ static int scan_next(trace_query *q)
 	int rc = trace__cursor_get(q->cur, q->started ? TRACE__CUR_NEXT : TRACE__CUR_SEEK, &k, &v);
 	q->started = 1;
 	if (rc)
-		return rc;
+		return rc == TRACE_ENOTFOUND ? TRACE_ITEROVER : rc;	/* past the table's last key */
 	if (q->kind == Q_TIME) {
 		if (k.size != 16 || trace__be64_get(k.data) >= q->until)
-			return TRACE_ENOTFOUND;
+			return TRACE_ITEROVER;
 		q->event = trace__be64_get((const uint8_t *)k.data + 8);
 		return TRACE_OK;
 	}
 	if (k.size != q->prefix_len + 8 || memcmp(k.data, q->key, q->prefix_len) != 0)
-		return TRACE_ENOTFOUND;
+		return TRACE_ITEROVER;
 	q->event = trace__be64_get((const uint8_t *)k.data + q->prefix_len);
 	return TRACE_OK;
 }
@@ -413,17 +415,16 @@ static int walk_name(trace_query *q, uint64_t id)
 	return TRACE_OK;
 }
 
-int trace_query_next(trace_query *q)
+static int query_step(trace_query *q)
 {
-	if (q == NULL)
-		return trace__fail(TRACE_EINVAL, "trace_query_next: NULL query");
-	q->has_code = 0;
 	switch (q->kind) {
 	case Q_HISTORY:
 		return history_next(q);
 	case Q_WALK: {
 		uint64_t id;
 		int rc = trace__walk_next(q->walk, &id, &q->depth);
+		if (rc == TRACE_ENOTFOUND)
+			rc = TRACE_ITEROVER;	/* the walk's own end (walk.h) */
 		if (rc == TRACE_OK && (rc = walk_name(q, id)) == TRACE_OK)
 			q->has_code = 1;
 		q->event = UINT64_MAX;
@@ -432,6 +433,17 @@ int trace_query_next(trace_query *q)
 	default:
 		return scan_next(q);
 	}
+}
+
+int trace_query_next(trace_query *q)
+{
+	if (q == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_query_next: NULL query");
+	q->has_code = 0;
+	int rc = query_step(q);
+	if (rc == TRACE_ITEROVER)
+		trace__fail(TRACE_ITEROVER, "the query has no more results");
+	return rc;
 }
 
 uint64_t trace_query_event_index(const trace_query *q) { return q ? q->event : UINT64_MAX; }

@@ -189,7 +189,7 @@ int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t index)
 	rc = trace_event_decode(out, e.ptr, e.size);
 	if (rc) {
 		trace__error_prefix("entry %llu of the ledger", (unsigned long long)index);
-		trace__error_recode(rc = TRACE_ECORRUPT);
+		rc = trace__error_stored(rc);
 	}
 	trace_buf_dispose(&e);
 	return rc;

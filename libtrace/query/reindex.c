@@ -109,7 +109,7 @@ static int replay_body(void *ctx, trace__txn *st)
 			break;
 		if ((rc = trace_event_decode(&ev, v.data, v.size))) {
 			trace__error_prefix("reindex: entry %llu", (unsigned long long)i);
-			trace__error_recode(rc = TRACE_ECORRUPT);
+			rc = trace__error_stored(rc);
 			break;
 		}
 		rc = trace__index_event(&ix, ev, i);

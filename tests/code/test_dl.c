@@ -68,7 +68,7 @@ static void test_parse(void)
 		CHECK_OK(trace_code_extra(&k, &v, c, 1));
 		CHECK_STR(k, "foo");
 		CHECK_STR(v, "");
-		CHECK_RC(trace_code_extra(&k, &v, c, 2), TRACE_EINVAL);
+		CHECK_RC(trace_code_extra(&k, &v, c, 2), TRACE_ERANGE);
 		CHECK_STR(trace_code_find(c, "17"), "201225");
 		trace_code_free(c);
 	}

@@ -165,7 +165,7 @@ static void test_element_strings(void)
 		CHECK_OK(trace_code_field(&ai, &v, c, 0));
 		CHECK_STR(ai, "01");
 		CHECK_STR(v, "09506000134352");
-		CHECK_RC(trace_code_field(&ai, &v, c, 4), TRACE_EINVAL);
+		CHECK_RC(trace_code_field(&ai, &v, c, 4), TRACE_ERANGE);
 		CHECK(trace_code_find(c, "22") == NULL);
 		CHECK(trace_code_extra_count(c) == 0);
 		trace_code_free(c);

@@ -83,7 +83,7 @@ static void test_accessors(void)
 		CHECK(strcmp(cls, "https://id.gs1.org/01/09506000134352/10/L1") == 0 && q == 12.5 && strcmp(uom, "KGM") == 0);
 		CHECK_OK(trace_event_quantity(e, TRACE_ROLE_ITEM, 1, &cls, &q, &uom));
 		CHECK(isnan(q) && uom == NULL);
-		CHECK(trace_event_quantity(e, TRACE_ROLE_ITEM, 2, NULL, NULL, NULL) == TRACE_ENOTFOUND);
+		CHECK(trace_event_quantity(e, TRACE_ROLE_ITEM, 2, NULL, NULL, NULL) == TRACE_ERANGE);
 		CHECK(strcmp(trace_event_biz_step(e), "receiving") == 0);
 		CHECK(strcmp(trace_event_disposition(e), "urn:example:disp:quarantined") == 0);
 		CHECK(strcmp(trace_event_read_point(e), "https://id.gs1.org/414/9506000000015/254/7") == 0);
@@ -92,7 +92,7 @@ static void test_accessors(void)
 		CHECK(trace_event_party_count(e, TRACE_PARTY_SOURCE) == 1);
 		CHECK_OK(trace_event_party(e, TRACE_PARTY_SOURCE, 0, &type, &id));
 		CHECK(strcmp(type, "possessing_party") == 0 && strcmp(id, "https://id.gs1.org/417/9506000000015") == 0);
-		CHECK(trace_event_party(e, TRACE_PARTY_DESTINATION, 1, &type, &id) == TRACE_ENOTFOUND);
+		CHECK(trace_event_party(e, TRACE_PARTY_DESTINATION, 1, &type, &id) == TRACE_ERANGE);
 		CHECK(trace_event_sensor_count(e) == 2);
 		double mn, mx, mean;
 		int64_t t;
@@ -100,7 +100,7 @@ static void test_accessors(void)
 		CHECK(strcmp(type, "Temperature") == 0 && mn == 2.0 && mx == 7.5 && isnan(mean) && t == T0 - 60000);
 		CHECK_OK(trace_event_sensor(e, 1, &type, &mn, &mx, &mean, &uom, &t));
 		CHECK(mean == 55.0 && t == INT64_MIN && strcmp(uom, "P1") == 0);
-		CHECK(trace_event_sensor(e, 2, NULL, NULL, NULL, NULL, NULL, NULL) == TRACE_ENOTFOUND);
+		CHECK(trace_event_sensor(e, 2, NULL, NULL, NULL, NULL, NULL, NULL) == TRACE_ERANGE);
 		CHECK(trace_event_prev_count(e) == 2);
 		const uint8_t *hash;
 		size_t len;

@@ -127,10 +127,12 @@ static void big_log(void)
 	uint8_t unknown[32] = { 1 };
 	uint64_t found;
 	CHECK_RC(trace_log_find(&found, log, unknown, 32), TRACE_ENOTFOUND);
-	CHECK_RC(trace_log_entry(&(trace_buf)TRACE_BUF_INIT, log, size), TRACE_ENOTFOUND);
+	CHECK_RC(trace_log_entry(&(trace_buf)TRACE_BUF_INIT, log, size), TRACE_ERANGE);
 	CHECK_MSG("no entry 70000");
 	CHECK_RC(trace_log_root(unknown, 32, log, size + 1), TRACE_EINVAL);
-	CHECK_RC(trace_log_inclusion_proof(&(trace_buf)TRACE_BUF_INIT, log, 5, 5), TRACE_EINVAL);
+	CHECK_RC(trace_log_inclusion_proof(&(trace_buf)TRACE_BUF_INIT, log, 5, 5), TRACE_ERANGE);
+	uint8_t leaf[32];
+	CHECK_RC(trace_log_leaf_hash(leaf, sizeof leaf, log, size), TRACE_ERANGE);
 	CHECK_RC(trace_log_consistency_proof(&(trace_buf)TRACE_BUF_INIT, log, 0, 5), TRACE_EINVAL);
 
 	/* Checkpoints: signed once, stored, served as tlog-proofs. */
@@ -153,7 +155,7 @@ static void big_log(void)
 	CHECK_OK(trace_tlog_proof_parse(&tp, (char *)proof.ptr, proof.size));
 	CHECK_OK(trace_tlog_proof_verify(tp, pol, buf, len));
 	trace_tlog_proof_free(tp);
-	CHECK_RC(trace_log_prove(&proof, log, 70000, UINT64_MAX), TRACE_EINVAL);
+	CHECK_RC(trace_log_prove(&proof, log, 70000, UINT64_MAX), TRACE_ERANGE);
 	CHECK_RC(trace_log_prove(&proof, log, 1, 5), TRACE_ENOTFOUND);
 
 	/* A witness cosignature merges into the stored checkpoint. */

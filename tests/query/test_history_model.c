@@ -158,7 +158,7 @@ static void round_once(const char *dir, int r)
 			last = ix;
 			count++;
 		}
-		CHECK(rc == TRACE_ENOTFOUND);
+		CHECK(rc == TRACE_ITEROVER);
 		trace_query_free(q);
 		for (int i = 0; i < n; i++)
 			if (got[i] != expect[i] || (got[i] && depth[i] != expect_depth[i])) {

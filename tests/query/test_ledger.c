@@ -56,7 +56,7 @@ static char *collect(trace_query *q, int codes)
 			n += (size_t)snprintf(out + n, sizeof out - n, "%llu%s;", (unsigned long long)trace_query_event_index(q),
 			                      trace_query_depth(q) ? "c" : "");
 	}
-	CHECK(rc == TRACE_ENOTFOUND);
+	CHECK(rc == TRACE_ITEROVER);
 	trace_query_free(q);
 	return out;
 }
@@ -291,6 +291,33 @@ static void scenario(const char *dir)
 	trace_ledger_close(l);
 	trace_verifier_free(v);
 	trace_signer_free(s);
+
+	/* A stored entry that breaks the format is corruption (and only that is:
+	 * a failed allocation is TRACE_ENOMEM, see test_query_oom.c). */
+	uint8_t key[8] = { 0, 0, 0, 0, 0, 0, 0, 1 }, longer[4096];
+	MDB_val k = { sizeof key, key }, stored;
+	mdb_env_create(&env);
+	mdb_env_set_maxdbs(env, 32);
+	mdb_env_set_mapsize(env, (size_t)1 << 30);
+	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, "entries", 0, &dbi) == 0);
+	CHECK(mdb_get(txn, dbi, &k, &stored) == 0 && stored.mv_size < sizeof longer);
+	memcpy(longer, stored.mv_data, stored.mv_size);
+	longer[stored.mv_size] = 0;	/* one trailing byte after the event */
+	stored.mv_data = longer;
+	stored.mv_size++;
+	CHECK(mdb_put(txn, dbi, &k, &stored, 0) == 0);
+	CHECK(mdb_txn_commit(txn) == 0);
+	mdb_env_close(env);
+	trace_event *damaged = NULL;
+	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_WRITE, NULL));
+	CHECK_RC(trace_ledger_event(&damaged, l, 1), TRACE_ECORRUPT);
+	CHECK_MSG("entry 1 of the ledger");
+	CHECK_MSG("trailing bytes");
+	CHECK(damaged == NULL);
+	CHECK_RC(trace_ledger_reindex(l, &diff), TRACE_ECORRUPT);
+	trace_ledger_close(l);
 }
 
 static void interlock_and_scans(const char *dir)
@@ -359,7 +386,7 @@ static void interlock_and_scans(const char *dir)
 		via += trace_query_depth(q) == 1;
 		n++;
 	}
-	CHECK(rc == TRACE_ENOTFOUND);
+	CHECK(rc == TRACE_ITEROVER);
 	trace_query_free(q);
 	/* commissioning, filling, 3 scans, then 3 events a trip; only departures come via the truck */
 	CHECK(n == 5 + 3 * trips && via == trips);
@@ -417,7 +444,7 @@ static void private_fields(const char *dir)
 	CHECK(erased == 2);
 	CHECK_OK(trace_ledger_erase_private(l, 0, &erased));
 	CHECK(erased == 0);
-	CHECK_RC(trace_ledger_erase_private(l, 5, &erased), TRACE_ENOTFOUND);
+	CHECK_RC(trace_ledger_erase_private(l, 5, &erased), TRACE_ERANGE);
 	CHECK_OK(trace_ledger_event_private(&back, l, 0));
 	CHECK(trace_event_private_count(back) == 2);
 	CHECK_OK(trace_event_private(back, 0, NULL, &value, NULL, NULL));

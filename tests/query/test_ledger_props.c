@@ -47,7 +47,7 @@ static int contains(trace_ledger *l, int forward, const char *from, const char *
 	CHECK_OK(forward ? trace_query_trace_forward(&q, l, from) : trace_query_trace_back(&q, l, from));
 	while ((rc = trace_query_next(q)) == TRACE_OK)
 		found |= strcmp(trace_query_code(q), want) == 0;
-	CHECK(rc == TRACE_ENOTFOUND);
+	CHECK(rc == TRACE_ITEROVER);
 	trace_query_free(q);
 	return found;
 }
@@ -72,7 +72,7 @@ static char *forward_set(trace_ledger *l, const char *from)
 		v[n] = strdup(trace_query_code(q));
 		len += strlen(v[n++]) + 1;
 	}
-	CHECK(rc == TRACE_ENOTFOUND);
+	CHECK(rc == TRACE_ITEROVER);
 	trace_query_free(q);
 	qsort(v, n, sizeof *v, cmp_str);
 	char *out = malloc(len), *p = out;
