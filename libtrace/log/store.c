@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -192,10 +193,25 @@ static int check_data_file(const char *dir, int create)
 	return TRACE_OK;
 }
 
+/*
+ * LMDB asserts on some damaged pages and then calls abort().  A damaged
+ * file is a storage fault, like the SIGBUS or SIGSEGV other damage causes:
+ * report it as one, so a supervising process (the trace tool runs each
+ * command in a child) tells damaged storage from a bug.
+ */
+static void storage_assert(MDB_env *env, const char *msg)
+{
+	(void)env;
+	(void)msg;
+	signal(SIGBUS, SIG_DFL);
+	raise(SIGBUS);
+}
+
 static int env_open(trace__store *s, const char *dir, unsigned env_flags, uint64_t mapsize)
 {
 	int rc;
 	if ((rc = mdb_env_create(&s->env)) ||
+	    (rc = mdb_env_set_assert(s->env, storage_assert)) ||
 	    (rc = mdb_env_set_maxdbs(s->env, MAX_DBS)) ||
 	    (rc = mdb_env_set_maxreaders(s->env, 252)) ||
 	    (rc = mdb_env_set_mapsize(s->env, (size_t)mapsize)) ||
