@@ -186,7 +186,8 @@ static int check_sensors(const trace_event *ev, int full)
 		const trace__sensor *s = &ev->sensors[i];
 		if (s->n == 0)
 			return trace__fail(TRACE_EINVAL, "sensorElementList[%zu].sensorReport: at least one report is required", i);
-		if (check_ext(&s->meta, "sensorElementList.sensorMetadata", EXT_SENSOR_META, full))
+		if (check_ext(&s->meta, "sensorElementList.sensorMetadata", EXT_SENSOR_META, full) ||
+		    check_ext(&s->ext, "sensorElementList", EXT_NAMESPACED, full))
 			return TRACE_EINVAL;
 		for (size_t j = 0; j < s->n; j++) {
 			const trace__report *r = &s->r[j];
