@@ -416,3 +416,22 @@ def test_refusals_name_the_reason(ledger):
               "eventTime": "2026-01-01T00:00:00Z", "eventTimeZoneOffset": "+00:00"}
     r = trace("event", "add", ledger, "-", input=json.dumps(custom).encode(), expect=2)
     assert b"is not an EPCIS event type" in r.stderr
+
+
+def test_queries_by_step_agree_on_every_spelling(ledger):
+    """--step with the short name, the CBV 2.0 IRI or the EPCIS 1.x URN finds the same events,
+    whichever spelling the events themselves used."""
+    def ev(step, when):
+        return {"type": "ObjectEvent", "eventTime": when, "eventTimeZoneOffset": "+00:00", "action": "OBSERVE",
+                "epcList": ["urn:epc:id:sgtin:0614141.107346.2018"], "bizStep": step}
+    add = [ev("shipping", "2026-01-01T00:00:00Z"), ev("cbv:BizStep-shipping", "2026-01-02T00:00:00Z"),
+           ev("https://ref.gs1.org/cbv/BizStep-shipping", "2026-01-03T00:00:00Z"),
+           ev("urn:epcglobal:cbv:bizstep:shipping", "2026-01-04T00:00:00Z"),
+           ev("receiving", "2026-01-05T00:00:00Z")]
+    trace("event", "add", ledger, "-", input=json.dumps(add).encode())
+    found = [trace("events", ledger, "--step", s, "--json").stdout
+             for s in ("shipping", "https://ref.gs1.org/cbv/BizStep-shipping", "urn:epcglobal:cbv:bizstep:shipping",
+                       "cbv:BizStep-shipping")]
+    assert found[0] and all(f == found[0] for f in found)
+    events = json.loads(found[0])
+    assert [e["eventTime"][:10] for e in events] == ["2026-01-01", "2026-01-02", "2026-01-03", "2026-01-04"]
