@@ -218,10 +218,26 @@ static int expand_iri(char **out, const jrd *j, const char *s, int terms)
 	return TRACE_OK;
 }
 
-/* A key of an extension member: a defined term or a compact IRI, expanded. */
+/*
+ * A key of an extension member: a defined term or a compact IRI, expanded;
+ * else, when the @context sets "@vocab", a plain key is relative to it.
+ */
 static int expand_key(char **out, const jrd *j, const char *key)
 {
-	return expand_iri(out, j, key, 1);
+	int rc = expand_iri(out, j, key, 1);
+	const char *vocab = rc == TRACE_OK && *key != '@' && strchr(*out, ':') == NULL
+	                  ? ctx_lookup(j, "@vocab", 6) : NULL;
+	if (vocab == NULL)
+		return rc;
+	size_t vl = strlen(vocab), kl = strlen(*out);
+	char *e = trace__malloc(vl + kl + 1);
+	if (e != NULL) {
+		memcpy(e, vocab, vl);
+		memcpy(e + vl, *out, kl + 1);
+	}
+	trace__free(*out);
+	*out = e;
+	return e ? TRACE_OK : trace__oom();
 }
 
 /* The libtrace field name of @key ("prev" for "libtrace:prev" or the full IRI), or NULL. */
@@ -273,8 +289,7 @@ static int expand_tree(json_t **out, const jrd *j, const json_t *v, const char *
 	json_object_foreach((json_t *)v, k, x) {
 		char *e = NULL;
 		json_t *c = NULL;
-		int rc = *k == '@' || strchr(k, ':') == NULL ? ((e = trace__strdup(k)) ? TRACE_OK : trace__oom())
-		                                             : expand_iri(&e, j, k, 1);
+		int rc = *k == '@' ? ((e = trace__strdup(k)) ? TRACE_OK : trace__oom()) : expand_key(&e, j, k);
 		if (rc == TRACE_OK && json_object_get(o, e) != NULL)
 			rc = jfail(path, "nested member \"%.100s\" appears twice once its prefix is expanded", e);
 		if (rc == TRACE_OK)

@@ -38,6 +38,13 @@ REFUSED = {
     "epclist_normalisation.jsonld": "no GS1 primary key path",
 }
 
+# JSON-LD the schema does not allow in an input (it wants every extension key to be an IRI) but
+# libtrace reads; what it writes for them must still validate.
+OUTSIDE_SCHEMA = {
+    "context-terms.jsonld": "plain keys that the @context defines as terms",
+    "context-vocab.jsonld": "plain keys relative to the @context's @vocab",
+}
+
 # The prefixes GS1's EPCIS 2.0 context binds (epcis-context.jsonld), and libtrace's.
 STANDARD_PREFIXES = {
     "epcis": "https://ref.gs1.org/epcis/", "cbv": "https://ref.gs1.org/cbv/",
@@ -97,6 +104,11 @@ class Context:
                         self.map[k] = v
                     elif v is None:
                         self.map.pop(k, None)
+
+    def key(self, k):
+        """A key: a term, a compact IRI, or (with @vocab) relative to the vocabulary."""
+        e = self.iri(k, True)
+        return self.map["@vocab"] + e if ":" not in e and "@vocab" in self.map else e
 
     def iri(self, s, terms):
         """JSON-LD IRI expansion: a term (when @terms), else a compact IRI."""
@@ -174,7 +186,7 @@ def alert(s, ctx):
 
 
 def ext_key(k, ctx):
-    return k if k.startswith("@") else ctx.iri(k, True)
+    return k if k.startswith("@") else ctx.key(k)
 
 
 def ext_value(v, ctx):
@@ -182,7 +194,7 @@ def ext_value(v, ctx):
     if isinstance(v, dict):
         out = {}
         for k, x in v.items():
-            e = ext_key(k, ctx) if ":" in k or k in ctx.map else k
+            e = ext_key(k, ctx)
             assert e not in out, f"nested key {e} twice"
             out[e] = ext_value(x, ctx)
         return out
@@ -332,8 +344,10 @@ def corpus():
 def schema():
     if not SCHEMA_FILE.is_file():
         pytest.skip(f"GS1's EPCIS schema is not at {SCHEMA_FILE}")
-    return jsonschema.Draft7Validator(json.loads(SCHEMA_FILE.read_text()),
-                                      format_checker=jsonschema.FormatChecker())
+    checker = jsonschema.FormatChecker()
+    # Without Debian's python3-rfc3987, "format": "uri" would check nothing.
+    assert not checker.conforms("not a URI", "uri"), "install python3-rfc3987 (scripts/install-deps)"
+    return jsonschema.Draft7Validator(json.loads(SCHEMA_FILE.read_text()), format_checker=checker)
 
 
 def valid(schema, doc):
@@ -371,7 +385,10 @@ def test_corpus_is_complete():
 def test_round_trip(path, ledger, schema):
     doc = json.loads(path.read_text())
     problems = valid(schema, doc)
-    assert not problems, f"{path.name} is not valid EPCIS 2.0: {problems}"
+    if path.name in OUTSIDE_SCHEMA:
+        assert problems, f"{path.name} was meant to use {OUTSIDE_SCHEMA[path.name]}"
+    else:
+        assert not problems, f"{path.name} is not valid EPCIS 2.0: {problems}"
     if path.name in REFUSED:
         r = trace("event", "add", ledger, "--json", path, expect=2)
         assert REFUSED[path.name] in r.stderr.decode()

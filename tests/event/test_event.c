@@ -564,6 +564,17 @@ static void test_json_extensions(void)
 	trace_event_free(d);
 	trace_event_free(ev);
 
+	/* With "@vocab", a plain key is an extension member relative to it, at any depth. */
+	const char *v = "{\"@context\":{\"@vocab\":\"https://ns.example.com/v/\"},\"type\":\"ObjectEvent\","
+	                "\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\",\"epcList\":[\"" SGTIN1 "\"],"
+	                "\"colour\":{\"shade\":\"dark\"}}";
+	ev = NULL;
+	CHECK_OK(trace_event_from_json(&ev, v, strlen(v)));
+	CHECK_OK(trace_event_to_json(&js, ev));
+	CHECK(has(&js, "\"https://ns.example.com/v/colour\":{\"https://ns.example.com/v/shade\":\"dark\"}"));
+	trace_buf_dispose(&js);
+	trace_event_free(ev);
+
 	static const struct { const char *json, *msg; } bad[] = {
 		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\","
 		  "\"epcList\":[\"" SGTIN1 "\"],\"sensorElementList\":[{\"sensorReport\":[{\"value\":1}],\"colour\":\"red\"}]}",
