@@ -29,13 +29,17 @@ int cmd_ledger(int argc, char **argv)
 	return cli_log_init(dir, origin, key, TRACE_LOG_EVENTS);
 }
 
-/* trace event show DIR INDEX [--cbor]: the EPCIS JSON, or the exact logged bytes. */
+/*
+ * trace event show DIR INDEX [--cbor | --document]: the EPCIS event object,
+ * the exact logged bytes, or an EPCISDocument holding the event (created now).
+ */
 static int event_show(int argc, char **argv)
 {
 	uint64_t index;
 	int cbor = argc == 5 && strcmp(argv[4], "--cbor") == 0;
-	if ((argc != 4 && !cbor) || cli_parse_u64(argv[3], &index))
-		return cli_usage("usage: trace event show DIR INDEX [--cbor]");
+	int document = argc == 5 && strcmp(argv[4], "--document") == 0;
+	if ((argc != 4 && !cbor && !document) || cli_parse_u64(argv[3], &index))
+		return cli_usage("usage: trace event show DIR INDEX [--cbor | --document]");
 	trace_ledger *l = NULL;
 	trace_buf out = TRACE_BUF_INIT;
 	trace_event *ev = NULL;
@@ -44,7 +48,9 @@ static int event_show(int argc, char **argv)
 		return cli_fail(rc, argv[2]);
 	if (cbor)
 		rc = trace_log_entry(&out, trace_ledger_log(l), index);
-	else if ((rc = trace_ledger_event(&ev, l, index)) == TRACE_OK)
+	else if ((rc = trace_ledger_event(&ev, l, index)) == TRACE_OK && document)
+		rc = trace_event_to_json_document(&out, (const trace_event *const *)&ev, 1, cli_now_ms());
+	else if (rc == TRACE_OK)
 		rc = trace_event_to_json(&out, ev);
 	trace_event_free(ev);
 	trace_ledger_close(l);
@@ -111,7 +117,7 @@ int cmd_event(int argc, char **argv)
 	if (argc >= 2 && (strcmp(argv[1], "private") == 0 || strcmp(argv[1], "erase-private") == 0))
 		return event_private(argc, argv, argv[1][0] == 'e');
 	if (argc < 2 || strcmp(argv[1], "add") != 0)
-		return cli_usage("usage: trace event add DIR (--json FILE | -) | trace event show DIR INDEX [--cbor] | "
+		return cli_usage("usage: trace event add DIR (--json FILE | -) | trace event show DIR INDEX [--cbor | --document] | "
 		                 "trace event private DIR INDEX | trace event erase-private DIR INDEX");
 	for (int i = 2; i < argc; i++) {
 		if (strcmp(argv[i], "--json") == 0 && i + 1 < argc)

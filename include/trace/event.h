@@ -273,6 +273,25 @@ TRACE_API TRACE_WARN_UNUSED int trace_event_from_json(trace_event **out, const c
 TRACE_API int trace_event_to_json(trace_buf *out, const trace_event *ev);
 
 /**
+ * @brief Writes an EPCIS 2.0 EPCISDocument holding @p events in order.
+ *
+ * Its "@context" is GS1's EPCIS 2.0 context followed by
+ * {"libtrace": TRACE_EVENT_JSON_NAMESPACE}: together they bind every term and
+ * prefix the events use (docs/FORMAT.md, "The JSON form"), so the document
+ * validates against GS1's EPCIS 2.0 JSON schema.
+ * @param[out] out the JSON text (free with trace_buf_dispose()).
+ * @param[in] events the events; may be NULL when @p n is 0.
+ * @param[in] n number of events.
+ * @param[in] creation_time the document's creationDate, UTC ms (years 0000-9999).
+ * @return TRACE_OK; TRACE_EINVAL (a NULL argument or event, an invalid event
+ *         naming its position, or @p creation_time out of range); TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_event_to_json_document(trace_buf *out,
+                                                             const trace_event *const *events,
+                                                             size_t n, int64_t creation_time);
+
+/**
  * @brief Calls @p cb for each event of an EPCIS JSON text: one event object,
  * an array of them, or an EPCISDocument (its epcisBody.eventList).
  * @param[in] cb receives each event (owned by the callee: free it or keep it);

@@ -263,10 +263,11 @@ static int read_sensors(dec *d)
 			break;
 		while (rc == TRACE_OK && it.i < it.n) {
 			uint64_t k;
-			if ((rc = map_key(d, &it, KS_REPORTS, &k, what)))
+			if ((rc = map_key(d, &it, KS_EXT, &k, what)))
 				break;
-			if (k == KS_METADATA) {
-				rc = read_ext(d, &s->meta, "sensorMetadata");
+			if (k == KS_METADATA || k == KS_EXT) {
+				rc = k == KS_EXT ? read_ext(d, &s->ext, "sensorElement extension")
+				                 : read_ext(d, &s->meta, "sensorMetadata");
 				continue;
 			}
 			size_t m;

@@ -121,7 +121,7 @@ static int put_sensors(trace__sbuf *b, const trace_event *ev)
 	trace__cb_head(b, TRACE__CB_ARRAY, ev->n_sensors);
 	for (size_t i = 0; i < ev->n_sensors; i++) {
 		const trace__sensor *s = &ev->sensors[i];
-		trace__cb_head(b, TRACE__CB_MAP, (s->meta.n > 0) + (s->n > 0));
+		trace__cb_head(b, TRACE__CB_MAP, (s->meta.n > 0) + (s->n > 0) + (s->ext.n > 0));
 		if (s->meta.n) {
 			trace__cb_head(b, TRACE__CB_UINT, KS_METADATA);
 			if (put_ext(b, &s->meta))
@@ -133,6 +133,11 @@ static int put_sensors(trace__sbuf *b, const trace_event *ev)
 			for (size_t j = 0; j < s->n; j++)
 				if (put_report(b, &s->r[j]))
 					return TRACE_ENOMEM;
+		}
+		if (s->ext.n) {
+			trace__cb_head(b, TRACE__CB_UINT, KS_EXT);
+			if (put_ext(b, &s->ext))
+				return TRACE_ENOMEM;
 		}
 	}
 	return TRACE_OK;

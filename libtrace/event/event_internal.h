@@ -23,6 +23,8 @@
 #define TRACE__EV_TIME_MAX (253402300799999LL)
 /* The JSON-LD namespace of libtrace's EPCIS extensions (prefix "libtrace:"). */
 #define TRACE__EV_NS TRACE_EVENT_JSON_NAMESPACE
+/* GS1's EPCIS 2.0 JSON-LD context, which every EPCISDocument libtrace writes declares. */
+#define TRACE__EPCIS_CONTEXT "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"
 
 /* Numeric fields of a sensor report (EPCIS sensorReport), in encoding order. */
 enum {
@@ -83,6 +85,7 @@ typedef struct trace__sensor {
 	trace__extv meta;             /* sensorMetadata fields */
 	trace__report *r;
 	size_t n, cap;
+	trace__extv ext;              /* extension members of the sensorElement itself */
 } trace__sensor;
 
 typedef struct trace__hashref {

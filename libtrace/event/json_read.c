@@ -155,38 +155,96 @@ static void push_ctx(jrd *j, const json_t *c)
 	}
 }
 
-/* A "prefix:name" key whose prefix the document's @context binds to an IRI is expanded. */
-static int expand_key(char **out, const jrd *j, const char *key)
+/*
+ * What the in-document contexts bind @term to: a prefix or term mapped to an
+ * IRI, or a term definition with "@id".  NULL when unbound, bound to null or
+ * to a keyword ("id": "@id"); the innermost context wins, as in JSON-LD.
+ */
+static const char *ctx_lookup(const jrd *j, const char *term, size_t len)
 {
-	const char *colon = strchr(key, ':');
-	*out = NULL;
-	if (colon != NULL && colon != key && strncmp(colon, "://", 3) != 0) {
-		size_t pl = (size_t)(colon - key);
-		for (int i = j->nctx - 1; i >= 0; i--) {
-			const char *k;
-			json_t *v;
-			json_object_foreach((json_t *)j->ctx[i], k, v) {
-				if (strlen(k) != pl || memcmp(k, key, pl) != 0 || !json_is_string(v))
-					continue;
-				size_t il = strlen(json_string_value(v)), rl = strlen(colon + 1);
-				char *e = trace__malloc(il + rl + 1);
-				if (e == NULL)
-					return trace__oom();
-				memcpy(e, json_string_value(v), il);
-				memcpy(e + il, colon + 1, rl + 1);
-				*out = e;
-				return TRACE_OK;
-			}
+	for (int i = j->nctx - 1; i >= 0; i--) {
+		const char *k;
+		json_t *v;
+		json_object_foreach((json_t *)j->ctx[i], k, v) {
+			if (strlen(k) != len || memcmp(k, term, len) != 0)
+				continue;
+			if (json_is_object(v))
+				v = json_object_get(v, "@id");
+			const char *iri = json_is_string(v) ? json_string_value(v) : NULL;
+			return iri && *iri != '@' ? iri : NULL;
 		}
 	}
-	*out = trace__strdup(key);
-	return *out ? TRACE_OK : trace__oom();
+	return NULL;
+}
+
+/*
+ * JSON-LD IRI expansion against the in-document contexts: a whole term the
+ * context defines (only when @terms: keys and vocabulary values), else a
+ * compact IRI "prefix:suffix" whose prefix it binds.  Prefixes only the
+ * standard EPCIS context binds (cbv:, gs1:, cbvmda:) are left compact: the
+ * JSON that libtrace writes declares that context.  A result that is itself
+ * a compact IRI is expanded again, a few levels deep.
+ */
+static int expand_iri(char **out, const jrd *j, const char *s, int terms)
+{
+	*out = NULL;
+	char *cur = trace__strdup(s);
+	if (cur == NULL)
+		return trace__oom();
+	for (int depth = 0; depth < 4; depth++) {
+		const char *iri = terms ? ctx_lookup(j, cur, strlen(cur)) : NULL;
+		const char *rest = "";
+		const char *colon = strchr(cur, ':');
+		if (iri == NULL && colon != NULL && colon != cur && strncmp(colon, "://", 3) != 0 &&
+		    !(colon - cur == 1 && *cur == '_')) {
+			iri = ctx_lookup(j, cur, (size_t)(colon - cur));
+			rest = colon + 1;
+		}
+		if (iri == NULL || strcmp(iri, cur) == 0)
+			break;
+		size_t il = strlen(iri), rl = strlen(rest);
+		char *e = trace__malloc(il + rl + 1);
+		if (e == NULL) {
+			trace__free(cur);
+			return trace__oom();
+		}
+		memcpy(e, iri, il);
+		memcpy(e + il, rest, rl + 1);
+		trace__free(cur);
+		cur = e;
+		terms = 0; /* a term's IRI is not looked up as a term again */
+	}
+	*out = cur;
+	return TRACE_OK;
+}
+
+/*
+ * A key of an extension member: a defined term or a compact IRI, expanded;
+ * else, when the @context sets "@vocab", a plain key is relative to it.
+ */
+static int expand_key(char **out, const jrd *j, const char *key)
+{
+	int rc = expand_iri(out, j, key, 1);
+	const char *vocab = rc == TRACE_OK && *key != '@' && strchr(*out, ':') == NULL
+	                  ? ctx_lookup(j, "@vocab", 6) : NULL;
+	if (vocab == NULL)
+		return rc;
+	size_t vl = strlen(vocab), kl = strlen(*out);
+	char *e = trace__malloc(vl + kl + 1);
+	if (e != NULL) {
+		memcpy(e, vocab, vl);
+		memcpy(e + vl, *out, kl + 1);
+	}
+	trace__free(*out);
+	*out = e;
+	return e ? TRACE_OK : trace__oom();
 }
 
 /* The libtrace field name of @key ("prev" for "libtrace:prev" or the full IRI), or NULL. */
 static const char *libtrace_name(const char *key, const char *expanded)
 {
-	if (strncmp(key, "libtrace:", 9) == 0)
+	/* A document that binds "libtrace" itself means its own IRI. */
+	if (strcmp(key, expanded) == 0 && strncmp(key, "libtrace:", 9) == 0)
 		return key + 9;
 	size_t n = strlen(TRACE__EV_NS);
 	if (strncmp(expanded, TRACE__EV_NS, n) == 0)
@@ -194,57 +252,134 @@ static const char *libtrace_name(const char *key, const char *expanded)
 	return NULL;
 }
 
-static int ext_value(trace__extv *e, const char *key, const json_t *v, const char *path)
+/*
+ * A copy of an extension value with the keys of nested objects expanded as
+ * the member's own key is, so that nothing nested keeps a prefix only the
+ * input's @context defined.  Keywords ("@id", "@value") and plain keys stay.
+ */
+static int expand_tree(json_t **out, const jrd *j, const json_t *v, const char *path)
+{
+	*out = NULL;
+	if (json_is_array(v)) {
+		json_t *a = json_array();
+		if (a == NULL)
+			return trace__oom();
+		for (size_t i = 0; i < json_array_size(v); i++) {
+			json_t *x;
+			int rc = expand_tree(&x, j, json_array_get(v, i), path);
+			if (rc == TRACE_OK && json_array_append_new(a, x) != 0)
+				rc = trace__oom();
+			if (rc) {
+				json_decref(a);
+				return rc;
+			}
+		}
+		*out = a;
+		return TRACE_OK;
+	}
+	if (!json_is_object(v)) {
+		*out = json_copy((json_t *)v);
+		return *out ? TRACE_OK : trace__oom();
+	}
+	json_t *o = json_object();
+	if (o == NULL)
+		return trace__oom();
+	const char *k;
+	json_t *x;
+	json_object_foreach((json_t *)v, k, x) {
+		char *e = NULL;
+		json_t *c = NULL;
+		int rc = *k == '@' ? ((e = trace__strdup(k)) ? TRACE_OK : trace__oom()) : expand_key(&e, j, k);
+		if (rc == TRACE_OK && json_object_get(o, e) != NULL)
+			rc = jfail(path, "nested member \"%.100s\" appears twice once its prefix is expanded", e);
+		if (rc == TRACE_OK)
+			rc = expand_tree(&c, j, x, path);
+		if (rc == TRACE_OK && json_object_set_new(o, e, c) != 0)
+			rc = trace__oom();
+		trace__free(e);
+		if (rc) {
+			json_decref(o);
+			return rc;
+		}
+	}
+	*out = o;
+	return TRACE_OK;
+}
+
+static int ext_value(const jrd *j, trace__extv *e, const char *key, const json_t *v, const char *path)
 {
 	if (json_is_string(v)) {
 		int rc;
 		const char *s = jstr(v, path, &rc);
 		return s ? trace__extv_push(e, key, s, 0) : rc;
 	}
+	json_t *x = NULL;
 	char *c = NULL;
-	int rc = trace__ev_json_canonical(&c, v);
+	int rc = expand_tree(&x, j, v, path);
+	if (rc == TRACE_OK)
+		rc = trace__ev_json_canonical(&c, x);
 	if (rc == TRACE_OK)
 		rc = trace__extv_push(e, key, c, 1);
 	trace__free(c);
+	json_decref(x);
 	return rc;
 }
 
-/* One extension member: namespaced keys only when @namespaced. */
+/*
+ * One extension member.  When @namespaced, the key must be, or expand to, an
+ * IRI: a compact IRI or a term the @context defines.  Otherwise (the open
+ * members of sensorMetadata and sensorReport) plain keys are kept as they are
+ * and only compact IRIs are expanded.
+ */
 static int add_ext(const jrd *j, trace__extv *e, const char *key, const json_t *v, const char *path,
                    int namespaced)
 {
-	if (namespaced && strchr(key, ':') == NULL)
-		return jfail(path, "unknown field (extension fields are namespaced: prefix:name)");
 	if (!trace__ev_text_ok(key, strlen(key)) || *key == '\0')
 		return jfail(path, "bad field name");
 	char *k = NULL;
-	int rc = namespaced ? expand_key(&k, j, key) : ((k = trace__strdup(key)) ? TRACE_OK : trace__oom());
+	int rc = namespaced || strchr(key, ':') ? expand_key(&k, j, key)
+	                                        : ((k = trace__strdup(key)) ? TRACE_OK : trace__oom());
 	if (rc)
 		return rc;
-	if (namespaced && !trace__ev_is_uri(k))
+	if (namespaced && strchr(k, ':') == NULL)
+		rc = jfail(path, "unknown field (extension fields are namespaced, prefix:name, or terms the @context defines)");
+	else if (strchr(k, ':') && !trace__ev_is_uri(k))
 		rc = jfail(path, "extension key is not a namespaced name or URI");
 	if (rc == TRACE_OK)
-		rc = ext_value(e, k, v, path);
+		rc = ext_value(j, e, k, v, path);
 	trace__free(k);
 	return rc;
 }
 
+/*
+ * A value JSON-LD would read as an IRI (identifiers; with @vocab also
+ * vocabulary terms), expanded against the in-document contexts.  The caller
+ * frees *out.
+ */
+static int xval(char **out, const jrd *j, const json_t *v, const char *path, int vocab)
+{
+	int rc;
+	const char *s = jstr(v, path, &rc);
+	*out = NULL;
+	return s ? expand_iri(out, j, s, vocab) : rc;
+}
+
 /* ---- lists ---- */
 
-static int read_codes(trace_event *ev, int role, const json_t *v, const char *path)
+static int read_codes(const jrd *j, trace_event *ev, int role, const json_t *v, const char *path)
 {
 	int rc = jarray(v, path);
 	for (size_t i = 0; rc == TRACE_OK && i < json_array_size(v); i++) {
-		char p[PATH_MAX_LEN];
+		char p[PATH_MAX_LEN], *s = NULL;
 		idx(p, path, i);
-		const char *s = jstr(json_array_get(v, i), p, &rc);
-		if (s)
+		if ((rc = xval(&s, j, json_array_get(v, i), p, 0)) == TRACE_OK)
 			rc = at(p, trace_event_add_code(ev, role, s));
+		trace__free(s);
 	}
 	return rc;
 }
 
-static int read_quantities(trace_event *ev, int role, const json_t *v, const char *path)
+static int read_quantities(const jrd *j, trace_event *ev, int role, const json_t *v, const char *path)
 {
 	int rc = jarray(v, path);
 	for (size_t i = 0; rc == TRACE_OK && i < json_array_size(v); i++) {
@@ -253,25 +388,30 @@ static int read_quantities(trace_event *ev, int role, const json_t *v, const cha
 		idx(p, path, i);
 		if ((rc = jobject(q, p)))
 			break;
-		const char *cls = NULL, *uom = NULL, *k;
+		const char *uom = NULL, *k;
+		char *cls = NULL;
 		double qty = NAN;
 		json_t *x;
 		json_object_foreach((json_t *)q, k, x) {
 			sub(f, p, k);
-			if (strcmp(k, "epcClass") == 0)
-				cls = jstr(x, f, &rc);
-			else if (strcmp(k, "quantity") == 0)
+			if (strcmp(k, "epcClass") == 0) {
+				trace__free(cls);
+				rc = xval(&cls, j, x, f, 0);
+			} else if (strcmp(k, "quantity") == 0)
 				rc = jnum(&qty, x, f);
 			else if (strcmp(k, "uom") == 0)
 				uom = jstr(x, f, &rc);
 			else
 				rc = jfail(f, "unknown field of a quantity element");
-			if (rc)
+			if (rc) {
+				trace__free(cls);
 				return rc;
+			}
 		}
 		if (cls == NULL)
 			return jfail(p, "epcClass is required");
 		rc = at(p, trace_event_add_quantity(ev, role, cls, qty, uom));
+		trace__free(cls);
 	}
 	return rc;
 }
@@ -279,7 +419,8 @@ static int read_quantities(trace_event *ev, int role, const json_t *v, const cha
 static int read_location(const jrd *j, trace_event *ev, int bizloc, const json_t *v, const char *path)
 {
 	int rc = jobject(v, path);
-	const char *k, *id = NULL;
+	const char *k;
+	char *id = NULL;
 	json_t *x;
 	if (rc)
 		return rc;
@@ -287,18 +428,22 @@ static int read_location(const jrd *j, trace_event *ev, int bizloc, const json_t
 		char f[PATH_MAX_LEN];
 		sub(f, path, k);
 		if (strcmp(k, "id") == 0)
-			id = jstr(x, f, &rc);
+			rc = xval(&id, j, x, f, 0);
 		else
 			rc = add_ext(j, bizloc ? &ev->biz_location_ext : &ev->read_point_ext, k, x, f, 1);
-		if (rc)
+		if (rc) {
+			trace__free(id);
 			return rc;
+		}
 	}
 	if (id == NULL)
 		return jfail(path, "id is required");
-	return at(path, bizloc ? trace_event_set_biz_location(ev, id) : trace_event_set_read_point(ev, id));
+	rc = at(path, bizloc ? trace_event_set_biz_location(ev, id) : trace_event_set_read_point(ev, id));
+	trace__free(id);
+	return rc;
 }
 
-static int read_pairs(trace_event *ev, int kind, const json_t *v, const char *path)
+static int read_pairs(const jrd *j, trace_event *ev, int kind, const json_t *v, const char *path)
 {
 	const char *idname = kind == TRACE_PARTY_SOURCE ? "source"
 	                   : kind == TRACE_PARTY_DESTINATION ? "destination" : "bizTransaction";
@@ -309,27 +454,30 @@ static int read_pairs(trace_event *ev, int kind, const json_t *v, const char *pa
 		idx(p, path, i);
 		if ((rc = jobject(e, p)))
 			break;
-		const char *type = NULL, *id = NULL, *k;
+		char *type = NULL, *id = NULL;
+		const char *k;
 		json_t *x;
 		json_object_foreach((json_t *)e, k, x) {
 			sub(f, p, k);
-			if (strcmp(k, "type") == 0)
-				type = jstr(x, f, &rc);
-			else if (strcmp(k, idname) == 0)
-				id = jstr(x, f, &rc);
+			if (strcmp(k, "type") == 0 && type == NULL)
+				rc = xval(&type, j, x, f, 1);
+			else if (strcmp(k, idname) == 0 && id == NULL)
+				rc = xval(&id, j, x, f, 0);
 			else
 				rc = jfail(f, "unknown field");
 			if (rc)
-				return rc;
+				break;
 		}
-		if (id == NULL)
-			return jfail(p, "%s is required", idname);
-		if (kind == 0)
+		if (rc == TRACE_OK && id == NULL)
+			rc = jfail(p, "%s is required", idname);
+		else if (rc == TRACE_OK && kind == 0)
 			rc = at(p, trace_event_add_biz_transaction(ev, type, id));
-		else if (type == NULL)
-			return jfail(p, "type is required");
-		else
+		else if (rc == TRACE_OK && type == NULL)
+			rc = jfail(p, "type is required");
+		else if (rc == TRACE_OK)
 			rc = at(p, trace_event_add_party(ev, kind, type, id));
+		trace__free(type);
+		trace__free(id);
 	}
 	return rc;
 }
@@ -359,7 +507,7 @@ static int read_strings(trace__strv *out, const json_t *v, const char *path, int
 	return TRACE_OK;
 }
 
-static int read_persistent(trace_event *ev, const json_t *v, const char *path)
+static int read_persistent(const jrd *j, trace_event *ev, const json_t *v, const char *path)
 {
 	int rc = jobject(v, path);
 	const char *k;
@@ -377,11 +525,12 @@ static int read_persistent(trace_event *ev, const json_t *v, const char *path)
 		for (size_t i = 0; i < json_array_size(x); i++) {
 			char p[PATH_MAX_LEN];
 			idx(p, f, i);
-			const char *s = jstr(json_array_get(x, i), p, &rc);
-			char *n = NULL;
-			if (s == NULL)
+			char *s = NULL, *n = NULL;
+			if ((rc = xval(&s, j, json_array_get(x, i), p, 1)))
 				return rc;
-			if ((rc = at(p, trace__cbv_normalize(&n, TRACE__CBV_DISP, s, "disposition"))))
+			rc = at(p, trace__cbv_normalize(&n, TRACE__CBV_DISP, s, "disposition"));
+			trace__free(s);
+			if (rc)
 				return rc;
 			rc = trace__strv_push(unset ? &ev->pd_unset : &ev->pd_set, n);
 			trace__free(n);
@@ -390,6 +539,30 @@ static int read_persistent(trace_event *ev, const json_t *v, const char *path)
 		}
 	}
 	return TRACE_OK;
+}
+
+/*
+ * A member of sensorMetadata or sensorReport that libtrace does not model.
+ * The standard ones whose values the EPCIS context types as IRIs have those
+ * values expanded like identifiers (deviceID) or vocabulary terms (component).
+ */
+static int add_open(const jrd *j, trace__extv *e, const char *key, const json_t *v, const char *path)
+{
+	static const char *const ids[] = {
+		"deviceID", "deviceMetadata", "rawData", "dataProcessingMethod", "bizRules", "microorganism",
+		"chemicalSubstance", "coordinateReferenceSystem", "uriValue", NULL
+	};
+	int vocab = strcmp(key, "component") == 0 || strcmp(key, "exception") == 0, id = 0;
+	for (int i = 0; ids[i]; i++)
+		id |= strcmp(key, ids[i]) == 0;
+	if (!json_is_string(v) || !(vocab || id))
+		return add_ext(j, e, key, v, path, 0);
+	char *x = NULL;
+	int rc = xval(&x, j, v, path, vocab);
+	if (rc == TRACE_OK)
+		rc = trace__extv_push(e, key, x, 0);
+	trace__free(x);
+	return rc;
 }
 
 static int read_report(const jrd *j, trace_event *ev, trace__sensor *s, const json_t *v, const char *path)
@@ -413,9 +586,10 @@ static int read_report(const jrd *j, trace_event *ev, trace__sensor *s, const js
 			if ((rc = jnum(&r->num[num], x, f)) == TRACE_OK && !isfinite(r->num[num]))
 				rc = jfail(f, "not finite");
 		} else if (strcmp(k, "type") == 0) {
-			const char *t = jstr(x, f, &rc);
-			if (t)
+			char *t = NULL;
+			if ((rc = xval(&t, j, x, f, 1)) == TRACE_OK)
 				rc = at(f, trace__ev_sensor_type(&r->type, t, "type"));
+			trace__free(t);
 		} else if (strcmp(k, "uom") == 0) {
 			const char *u = jstr(x, f, &rc);
 			if (u && !trace__ev_uom_ok(u))
@@ -425,7 +599,7 @@ static int read_report(const jrd *j, trace_event *ev, trace__sensor *s, const js
 		} else if (strcmp(k, "time") == 0) {
 			rc = jtime(&r->time, x, f);
 		} else {
-			rc = add_ext(j, &r->ext, k, x, f, 0);
+			rc = add_open(j, &r->ext, k, x, f);
 		}
 		if (rc)
 			return rc;
@@ -458,7 +632,7 @@ static int read_sensors(const jrd *j, trace_event *ev, const json_t *v, const ch
 				json_object_foreach(x, mk, mx) {
 					char g[PATH_MAX_LEN];
 					sub(g, f, mk);
-					if ((rc = add_ext(j, &s->meta, mk, mx, g, 0)))
+					if ((rc = add_open(j, &s->meta, mk, mx, g)))
 						return rc;
 				}
 			} else if (strcmp(k, "sensorReport") == 0) {
@@ -470,8 +644,8 @@ static int read_sensors(const jrd *j, trace_event *ev, const json_t *v, const ch
 					if ((rc = read_report(j, ev, s, json_array_get(x, r), g)))
 						return rc;
 				}
-			} else {
-				return jfail(f, "unknown field of a sensorElement (sensorMetadata, sensorReport)");
+			} else if ((rc = add_ext(j, &s->ext, k, x, f, 1))) {
+				return rc;
 			}
 		}
 		if (s->n == 0)
@@ -480,13 +654,18 @@ static int read_sensors(const jrd *j, trace_event *ev, const json_t *v, const ch
 	return rc;
 }
 
+/*
+ * Whether an ILMD key names the CBV master-data attribute @name.  "cbvmda:"
+ * counts only while the document leaves the prefix to the standard context;
+ * a document that rebinds it means its own IRI.
+ */
 static int ilmd_name(const char *key, const char *expanded, const char *name)
 {
 	static const char *const ns[] = { "cbvmda:", "urn:epcglobal:cbv:mda:", "urn:epcglobal:cbv:mda#", NULL };
+	(void)key;
 	for (int i = 0; ns[i]; i++) {
 		size_t n = strlen(ns[i]);
-		if ((strncmp(key, ns[i], n) == 0 && strcmp(key + n, name) == 0) ||
-		    (strncmp(expanded, ns[i], n) == 0 && strcmp(expanded + n, name) == 0))
+		if (strncmp(expanded, ns[i], n) == 0 && strcmp(expanded + n, name) == 0)
 			return 1;
 	}
 	return 0;
@@ -548,9 +727,10 @@ static int read_error(const jrd *j, trace_event *ev, const json_t *v, const char
 		if (strcmp(k, "declarationTime") == 0) {
 			rc = jtime(&ev->err_time, x, f);
 		} else if (strcmp(k, "reason") == 0) {
-			const char *s = jstr(x, f, &rc);
-			if (s)
+			char *s = NULL;
+			if ((rc = xval(&s, j, x, f, 1)) == TRACE_OK)
 				rc = at(f, trace__cbv_normalize(&ev->err_reason, TRACE__CBV_ER, s, "reason"));
+			trace__free(s);
 		} else if (strcmp(k, "correctiveEventIDs") == 0) {
 			rc = read_strings(&ev->err_corrective, x, f, 0);
 		} else if (lt != NULL && strcmp(lt, "corrects") == 0) {
@@ -730,26 +910,29 @@ static int read_field(const jrd *j, trace_event *ev, const char *k, const json_t
 		return trace_event_set_action(ev, a);
 	}
 	if (strcmp(k, "epcList") == 0)
-		return (rc = field_ok(t, T_OBJ | T_TRX, f)) ? rc : read_codes(ev, TRACE_ROLE_ITEM, x, f);
+		return (rc = field_ok(t, T_OBJ | T_TRX, f)) ? rc : read_codes(j, ev, TRACE_ROLE_ITEM, x, f);
 	if (strcmp(k, "childEPCs") == 0)
-		return (rc = field_ok(t, T_AGG | T_ASC, f)) ? rc : read_codes(ev, TRACE_ROLE_ITEM, x, f);
+		return (rc = field_ok(t, T_AGG | T_ASC, f)) ? rc : read_codes(j, ev, TRACE_ROLE_ITEM, x, f);
 	if (strcmp(k, "inputEPCList") == 0)
-		return (rc = field_ok(t, T_TRF, f)) ? rc : read_codes(ev, TRACE_ROLE_INPUT, x, f);
+		return (rc = field_ok(t, T_TRF, f)) ? rc : read_codes(j, ev, TRACE_ROLE_INPUT, x, f);
 	if (strcmp(k, "outputEPCList") == 0)
-		return (rc = field_ok(t, T_TRF, f)) ? rc : read_codes(ev, TRACE_ROLE_OUTPUT, x, f);
+		return (rc = field_ok(t, T_TRF, f)) ? rc : read_codes(j, ev, TRACE_ROLE_OUTPUT, x, f);
 	if (strcmp(k, "parentID") == 0) {
-		if ((rc = field_ok(t, T_AGG | T_ASC | T_TRX, f)) || (s = jstr(x, f, &rc)) == NULL)
+		char *p = NULL;
+		if ((rc = field_ok(t, T_AGG | T_ASC | T_TRX, f)) || (rc = xval(&p, j, x, f, 0)))
 			return rc;
-		return at(f, trace_event_add_code(ev, TRACE_ROLE_PARENT, s));
+		rc = at(f, trace_event_add_code(ev, TRACE_ROLE_PARENT, p));
+		trace__free(p);
+		return rc;
 	}
 	if (strcmp(k, "quantityList") == 0)
-		return (rc = field_ok(t, T_OBJ | T_TRX, f)) ? rc : read_quantities(ev, TRACE_ROLE_ITEM, x, f);
+		return (rc = field_ok(t, T_OBJ | T_TRX, f)) ? rc : read_quantities(j, ev, TRACE_ROLE_ITEM, x, f);
 	if (strcmp(k, "childQuantityList") == 0)
-		return (rc = field_ok(t, T_AGG | T_ASC, f)) ? rc : read_quantities(ev, TRACE_ROLE_ITEM, x, f);
+		return (rc = field_ok(t, T_AGG | T_ASC, f)) ? rc : read_quantities(j, ev, TRACE_ROLE_ITEM, x, f);
 	if (strcmp(k, "inputQuantityList") == 0)
-		return (rc = field_ok(t, T_TRF, f)) ? rc : read_quantities(ev, TRACE_ROLE_INPUT, x, f);
+		return (rc = field_ok(t, T_TRF, f)) ? rc : read_quantities(j, ev, TRACE_ROLE_INPUT, x, f);
 	if (strcmp(k, "outputQuantityList") == 0)
-		return (rc = field_ok(t, T_TRF, f)) ? rc : read_quantities(ev, TRACE_ROLE_OUTPUT, x, f);
+		return (rc = field_ok(t, T_TRF, f)) ? rc : read_quantities(j, ev, TRACE_ROLE_OUTPUT, x, f);
 	if (strcmp(k, "transformationID") == 0) {
 		if ((rc = field_ok(t, T_TRF, f)) || (s = jstr(x, f, &rc)) == NULL)
 			return rc;
@@ -757,22 +940,29 @@ static int read_field(const jrd *j, trace_event *ev, const char *k, const json_t
 			return jfail(f, "not an absolute URI");
 		return trace__ev_set_str(&ev->transformation_id, s);
 	}
-	if (strcmp(k, "bizStep") == 0)
-		return (s = jstr(x, f, &rc)) ? at(f, trace__cbv_normalize(&ev->biz_step, TRACE__CBV_BIZSTEP, s, "bizStep")) : rc;
-	if (strcmp(k, "disposition") == 0)
-		return (s = jstr(x, f, &rc)) ? at(f, trace__cbv_normalize(&ev->disposition, TRACE__CBV_DISP, s, "disposition")) : rc;
+	if (strcmp(k, "bizStep") == 0 || strcmp(k, "disposition") == 0) {
+		int step = k[0] == 'b';
+		char *v = NULL;
+		if ((rc = xval(&v, j, x, f, 1)))
+			return rc;
+		trace__free(step ? ev->biz_step : ev->disposition);
+		rc = at(f, trace__cbv_normalize(step ? &ev->biz_step : &ev->disposition,
+		                                step ? TRACE__CBV_BIZSTEP : TRACE__CBV_DISP, v, k));
+		trace__free(v);
+		return rc;
+	}
 	if (strcmp(k, "persistentDisposition") == 0)
-		return read_persistent(ev, x, f);
+		return read_persistent(j, ev, x, f);
 	if (strcmp(k, "readPoint") == 0)
 		return read_location(j, ev, 0, x, f);
 	if (strcmp(k, "bizLocation") == 0)
 		return read_location(j, ev, 1, x, f);
 	if (strcmp(k, "bizTransactionList") == 0)
-		return read_pairs(ev, 0, x, f);
+		return read_pairs(j, ev, 0, x, f);
 	if (strcmp(k, "sourceList") == 0)
-		return read_pairs(ev, TRACE_PARTY_SOURCE, x, f);
+		return read_pairs(j, ev, TRACE_PARTY_SOURCE, x, f);
 	if (strcmp(k, "destinationList") == 0)
-		return read_pairs(ev, TRACE_PARTY_DESTINATION, x, f);
+		return read_pairs(j, ev, TRACE_PARTY_DESTINATION, x, f);
 	if (strcmp(k, "sensorElementList") == 0)
 		return read_sensors(j, ev, x, f);
 	if (strcmp(k, "ilmd") == 0)

@@ -194,6 +194,8 @@ static int sensors(jw *w, const trace_event *ev)
 			close_obj(w);
 		}
 		trace__sbuf_putc(&w->b, ']');
+		if (members(w, &s->ext))
+			return TRACE_ENOMEM;
 		close_obj(w);
 	}
 	trace__sbuf_putc(&w->b, ']');
@@ -334,4 +336,47 @@ int trace_event_to_json(trace_buf *out, const trace_event *ev)
 oom:
 	trace__sbuf_free(&w.b);
 	return trace__oom();
+}
+
+int trace_event_to_json_document(trace_buf *out, const trace_event *const *events, size_t n,
+                                 int64_t creation_time)
+{
+	if (out == NULL || (events == NULL && n > 0))
+		return trace__fail(TRACE_EINVAL, "EPCIS document: NULL argument");
+	out->ptr = NULL;
+	out->size = 0;
+	if (creation_time < TRACE__EV_TIME_MIN || creation_time > TRACE__EV_TIME_MAX)
+		return trace__fail(TRACE_EINVAL, "EPCIS document: creation time outside the years 0000 to 9999");
+	char when[40];
+	trace__ev_time_format(when, creation_time, 0, 1);
+	trace__sbuf b = TRACE__SBUF_INIT;
+	/*
+	 * The standard context binds every term and the cbv:, gs1: and cbvmda:
+	 * prefixes stored compact; libtrace's own prefix is the one addition.
+	 */
+	trace__sbuf_puts(&b, "{\"@context\":[\"" TRACE__EPCIS_CONTEXT "\",{\"libtrace\":\"" TRACE__EV_NS "\"}],"
+	                     "\"type\":\"EPCISDocument\",\"schemaVersion\":\"2.0\",\"creationDate\":");
+	trace__ev_json_str(&b, when);
+	trace__sbuf_puts(&b, ",\"epcisBody\":{\"eventList\":[");
+	for (size_t i = 0; i < n; i++) {
+		trace_buf one = TRACE_BUF_INIT;
+		int rc = events[i] == NULL ? trace__fail(TRACE_EINVAL, "EPCIS document: event %zu is NULL", i)
+		                           : trace_event_to_json(&one, events[i]);
+		if (rc) {
+			if (rc != TRACE_ENOMEM && events[i] != NULL)
+				trace__error_prefix("EPCIS document: event %zu", i);
+			trace__sbuf_free(&b);
+			return rc;
+		}
+		if (i)
+			trace__sbuf_putc(&b, ',');
+		trace__sbuf_put(&b, one.ptr, one.size);
+		trace_buf_dispose(&one);
+	}
+	trace__sbuf_puts(&b, "]}}");
+	if (b.oom) {
+		trace__sbuf_free(&b);
+		return trace__oom();
+	}
+	return trace__sbuf_finish(&b, out);
 }

@@ -24,7 +24,7 @@ enum { KPD_SET = 1, KPD_UNSET = 2 };
 /* bizTransaction, source, destination */
 enum { KP_TYPE = 1, KP_ID = 2 };
 /* sensorElement */
-enum { KS_METADATA = 1, KS_REPORTS = 2 };
+enum { KS_METADATA = 1, KS_REPORTS = 2, KS_EXT = 3 };
 /* sensorReport: 2..8 are the numbers of TRACE__EV_SR_* in order */
 enum { KR_TYPE = 1, KR_NUM0 = 2, KR_UOM = 9, KR_TIME = 10, KR_EXT = 11 };
 /* ilmd */

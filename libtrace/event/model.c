@@ -175,6 +175,7 @@ void trace_event_free(trace_event *ev)
 	for (size_t i = 0; i < ev->n_sensors; i++) {
 		trace__sensor *s = &ev->sensors[i];
 		trace__extv_free(&s->meta);
+		trace__extv_free(&s->ext);
 		for (size_t j = 0; j < s->n; j++) {
 			trace__free(s->r[j].type);
 			trace__free(s->r[j].uom);

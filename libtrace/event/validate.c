@@ -195,6 +195,8 @@ static int check_sensors(const trace_event *ev, int full)
 		if (s->n == 0)
 			return trace__fail(TRACE_EINVAL, "sensorElementList[%zu].sensorReport: at least one report is required", i);
 		int rc = check_ext(&s->meta, "sensorElementList.sensorMetadata", EXT_SENSOR_META, full);
+		if (rc == TRACE_OK)
+			rc = check_ext(&s->ext, "sensorElementList", EXT_NAMESPACED, full);
 		if (rc)
 			return rc;
 		for (size_t j = 0; j < s->n; j++) {

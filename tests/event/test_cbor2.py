@@ -107,6 +107,12 @@ def check_event(name, j, e):
             check(gr.get(9) == rep.get("uom"), name + ": sensorReport.uom")
             if "time" in rep:
                 check(gr.get(10) == ms(rep["time"]), name + ": sensorReport.time")
+        own = {k: v for k, v in sel.items() if k not in ("sensorMetadata", "sensorReport")}
+        check(set(g.get(3, {})) == set(own), name + ": sensorElement extension keys")
+        for k, v in own.items():
+            got = g[3][k]
+            got = json.loads(got.value) if isinstance(got, cbor2.CBORTag) and got.tag == 262 else got
+            check(got == v, name + ": sensorElement." + k)
     if "ilmd" in j:
         il = j["ilmd"]
         check(e[25].get(1) == il.get("cbvmda:lotNumber"), name + ": lot")

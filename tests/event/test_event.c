@@ -526,6 +526,99 @@ static void test_json_times(void)
 	trace_event_free(ev);
 }
 
+static int has(const trace_buf *b, const char *needle)
+{
+	return b->ptr != NULL && strstr((const char *)b->ptr, needle) != NULL;
+}
+
+/* Issue 9: extension members at every level, expanded at every depth against the @context. */
+static void test_json_extensions(void)
+{
+	const char *j =
+		"{\"@context\":{\"ex\":\"https://ns.example.com/\",\"probeSerial\":{\"@id\":\"ex:serial\"},"
+		"\"cbvmda\":\"https://other.example/mda/\"},"
+		"\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\","
+		"\"epcList\":[\"" SGTIN1 "\"],\"bizStep\":\"ex:deburring\",\"readPoint\":{\"id\":\"ex:dock-3\"},"
+		"\"ilmd\":{\"cbvmda:lotNumber\":\"L1\"},"
+		"\"sensorElementList\":[{\"sensorMetadata\":{\"ex:fw\":\"2.4\"},"
+		"\"sensorReport\":[{\"type\":\"ex:Turbidity\",\"value\":0.5,\"component\":\"ex:axis\",\"ex:q\":{\"ex:n\":1}}],"
+		"\"ex:probe\":{\"ex:lab\":[{\"ex:id\":7}]},\"probeSerial\":\"S-9\"}]}";
+	trace_event *ev = NULL;
+	CHECK_OK(trace_event_from_json(&ev, j, strlen(j)));
+	if (ev == NULL)
+		return;
+	trace_event *d = roundtrip(ev); /* the sensorElement's own members survive the canonical bytes */
+	trace_buf js = TRACE_BUF_INIT;
+	CHECK_OK(trace_event_to_json(&js, d ? d : ev));
+	CHECK(has(&js, "\"https://ns.example.com/probe\":{\"https://ns.example.com/lab\":[{\"https://ns.example.com/id\":7}]}"));
+	CHECK(has(&js, "\"https://ns.example.com/serial\":\"S-9\""));
+	CHECK(has(&js, "\"sensorMetadata\":{\"https://ns.example.com/fw\":\"2.4\"}"));
+	CHECK(has(&js, "\"type\":\"https://ns.example.com/Turbidity\""));
+	CHECK(has(&js, "\"component\":\"https://ns.example.com/axis\""));
+	CHECK(has(&js, "\"https://ns.example.com/q\":{\"https://ns.example.com/n\":1}"));
+	CHECK(has(&js, "\"bizStep\":\"https://ns.example.com/deburring\""));
+	CHECK(has(&js, "\"readPoint\":{\"id\":\"https://ns.example.com/dock-3\"}"));
+	/* The document rebinds cbvmda: its lotNumber is its own field, not CBV's lot. */
+	CHECK(has(&js, "\"ilmd\":{\"https://other.example/mda/lotNumber\":\"L1\"}"));
+	trace_buf_dispose(&js);
+	trace_event_free(d);
+	trace_event_free(ev);
+
+	/* With "@vocab", a plain key is an extension member relative to it, at any depth. */
+	const char *v = "{\"@context\":{\"@vocab\":\"https://ns.example.com/v/\"},\"type\":\"ObjectEvent\","
+	                "\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\",\"epcList\":[\"" SGTIN1 "\"],"
+	                "\"colour\":{\"shade\":\"dark\"}}";
+	ev = NULL;
+	CHECK_OK(trace_event_from_json(&ev, v, strlen(v)));
+	CHECK_OK(trace_event_to_json(&js, ev));
+	CHECK(has(&js, "\"https://ns.example.com/v/colour\":{\"https://ns.example.com/v/shade\":\"dark\"}"));
+	trace_buf_dispose(&js);
+	trace_event_free(ev);
+
+	static const struct { const char *json, *msg; } bad[] = {
+		{ "{\"type\":\"ObjectEvent\",\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\","
+		  "\"epcList\":[\"" SGTIN1 "\"],\"sensorElementList\":[{\"sensorReport\":[{\"value\":1}],\"colour\":\"red\"}]}",
+		  "sensorElementList[0].colour: unknown field" },
+		{ "{\"@context\":{\"ex\":\"https://ns.example.com/\"},\"type\":\"ObjectEvent\","
+		  "\"eventTime\":\"2025-03-01T08:30:00+08:00\",\"action\":\"ADD\",\"epcList\":[\"" SGTIN1 "\"],"
+		  "\"ex:x\":{\"ex:a\":1,\"https://ns.example.com/a\":2}}",
+		  "ex:x: nested member \"https://ns.example.com/a\" appears twice" },
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		ev = NULL;
+		CHECK_RC(trace_event_from_json(&ev, bad[i].json, strlen(bad[i].json)), TRACE_EINVAL);
+		CHECK_MSG(bad[i].msg);
+		CHECK(ev == NULL);
+	}
+}
+
+static void test_json_document(void)
+{
+	trace_event *a = object_event(), *b = object_event();
+	const trace_event *both[] = { a, b };
+	trace_buf doc = TRACE_BUF_INIT;
+	CHECK_OK(trace_event_to_json_document(&doc, both, 2, T0));
+	CHECK(has(&doc, "{\"@context\":[\"https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld\","
+	                "{\"libtrace\":\"" TRACE_EVENT_JSON_NAMESPACE "\"}],\"type\":\"EPCISDocument\","
+	                "\"schemaVersion\":\"2.0\",\"creationDate\":\"2025-03-01T00:30:00.250Z\","
+	                "\"epcisBody\":{\"eventList\":[{\"type\":\"ObjectEvent\""));
+	int seen = 0;
+	CHECK_OK(trace_event_read_json_events((const char *)doc.ptr, doc.size, count_cb, &seen));
+	CHECK(seen == 2);
+	trace_buf_dispose(&doc);
+	CHECK_OK(trace_event_to_json_document(&doc, NULL, 0, T0));
+	CHECK(has(&doc, "\"eventList\":[]}}"));
+	trace_buf_dispose(&doc);
+	const trace_event *gap[] = { a, NULL };
+	CHECK_RC(trace_event_to_json_document(&doc, gap, 2, T0), TRACE_EINVAL);
+	CHECK_MSG("event 1 is NULL");
+	CHECK_RC(trace_event_to_json_document(&doc, both, 2, INT64_MAX), TRACE_EINVAL);
+	CHECK_MSG("creation time");
+	CHECK_RC(trace_event_to_json_document(NULL, both, 2, T0), TRACE_EINVAL);
+	trace_event_free(a);
+	trace_event_free(b);
+}
+
 int main(void)
 {
 	test_accessors();
@@ -536,6 +629,8 @@ int main(void)
 	test_split();
 	test_json_paths();
 	test_json_times();
+	test_json_extensions();
+	test_json_document();
 	test_time_parse();
 	return test_done("event");
 }

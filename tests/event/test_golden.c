@@ -13,7 +13,7 @@
 
 static const char *const names[] = {
 	"object-commission", "aggregation-pack", "transformation-yoghurt", "transaction-ship",
-	"error-declaration", "association-sensor", NULL
+	"error-declaration", "association-sensor", "sensor-element-extension", NULL
 };
 
 static void write_file(const char *path, const char *text)
