@@ -378,7 +378,7 @@ int main(int argc, char **argv)
 	 * handle whose caches (the tile being filled) a first append filled. */
 	CHECK_OK(trace_ledger_append(st.l, NULL, &st.ev, 1, t0 + 100000000));
 	st.size++;
-	oom_openssl = 1;
+	oom_target = OOM_OPENSSL_ALLOCS;
 	total = oom_sweep("OpenSSL: trace_signer_from_skey", w_signer, &st, NULL);
 	total += oom_sweep("OpenSSL: trace_ledger_event_private", w_event_private, &st, intact);
 	total += oom_sweep("OpenSSL: trace_ledger_recall_list", w_recall_list, &st, intact);
@@ -387,7 +387,7 @@ int main(int argc, char **argv)
 	total += oom_sweep("OpenSSL: trace_ledger_append", w_append, &st, intact);
 	total += oom_sweep("OpenSSL: trace_log_audit", w_audit, &st, NULL);
 	total += sweep_open(&st, "OpenSSL: trace_ledger_open", 1);
-	oom_openssl = 0;
+	oom_target = OOM_LIBTRACE;
 	printf("%ld OpenSSL allocation points swept\n", total);
 
 	uint64_t diff = 1;
