@@ -126,6 +126,25 @@ static long sweep_open(state *st, const char *what, long step)
 	return n;
 }
 
+static int w_create(void *ctx)
+{
+	state *st = ctx;
+	static int serial;
+	char sub[4200];
+	trace_ledger *l = NULL;
+	snprintf(sub, sizeof sub, "%s/new-%d", st->dir, serial++);	/* a fresh directory each run */
+	int rc = trace_ledger_create(&l, sub, "example.com/test", VKEY, NULL);
+	trace_ledger_close(l);
+	return rc;
+}
+
+static int w_erase(void *ctx)
+{
+	state *st = ctx;
+	size_t erased = 0;
+	return trace_ledger_erase_private(st->l, 0, &erased);
+}
+
 static int w_append(void *ctx)
 {
 	state *st = ctx;
@@ -371,6 +390,8 @@ int main(int argc, char **argv)
 	total += oom_sweep_step("trace_ledger_append", w_append, &st, intact, step);
 	total += oom_sweep_step("trace_ledger_recall", w_recall, &st, intact, step);
 	total += oom_sweep_step("trace_ledger_reindex", w_reindex, &st, intact, step);
+	total += oom_sweep_step("trace_ledger_erase_private", w_erase, &st, intact, step);
+	total += oom_sweep_step("trace_ledger_create", w_create, &st, NULL, step);
 	total += sweep_open(&st, "trace_ledger_open", step);
 	printf("%ld allocation points swept (step %ld for writers)\n", total, step);
 
