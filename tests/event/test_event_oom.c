@@ -224,7 +224,13 @@ static void accessors_agree(const trace_event *e)
 	/* A bad handle or role is a different mistake from a position past the end. */
 	CHECK_RC(trace_event_quantity(e, 99, 0, &s, &d, &s), TRACE_EINVAL);
 	CHECK_RC(trace_event_sensor(NULL, 0, &s, &d, &d, &d, &s, &t), TRACE_EINVAL);
-	CHECK(strcmp(trace_strerror(TRACE_ERANGE), trace_strerror(TRACE_ENOTFOUND)) != 0);
+	/* Every code has its own text, the two new ones included. */
+	for (int c = TRACE_ERANGE; c < TRACE_OK; c++) {
+		CHECK(strcmp(trace_strerror(c), "unknown error") != 0);
+		for (int d = c + 1; d < TRACE_OK; d++)
+			CHECK(strcmp(trace_strerror(c), trace_strerror(d)) != 0);
+	}
+	CHECK(TRACE_ITEROVER == -16 && TRACE_ERANGE == -17);	/* pinned */
 }
 
 int main(int argc, char **argv)
