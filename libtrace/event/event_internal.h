@@ -244,6 +244,9 @@ int trace__event_decode(trace_event **out, const uint8_t *data, size_t len, unsi
 struct json_t;
 /* Canonical JSON text of a jansson value (sorted keys, compact, shortest numbers). */
 int trace__ev_json_canonical(char **out, const struct json_t *v);
+struct json_error_t;
+/* Whether a failed jansson load failed for lack of memory rather than bad text. */
+int trace__ev_json_oom(const struct json_error_t *err);
 /* Whether @text is exactly the canonical JSON text of a non-string JSON
  * value: 1 yes, 0 no, TRACE_ENOMEM when that could not be decided. */
 int trace__ev_json_text_ok(const char *text, size_t len);

@@ -125,12 +125,18 @@ int trace__ev_json_canonical(char **out, const json_t *v)
 	return TRACE_OK;
 }
 
+int trace__ev_json_oom(const struct json_error_t *err)
+{
+	/* jansson names every syntax error; failing without one, it ran out of memory. */
+	return json_error_code(err) == json_error_out_of_memory || err->text[0] == '\0';
+}
+
 int trace__ev_json_text_ok(const char *text, size_t len)
 {
 	json_error_t err;
 	json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 	if (v == NULL)
-		return json_error_code(&err) == json_error_out_of_memory ? trace__oom() : 0;
+		return trace__ev_json_oom(&err) ? trace__oom() : 0;
 	int ok = 0;
 	char *c = NULL;
 	if (!json_is_string(v)) {

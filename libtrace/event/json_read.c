@@ -1050,17 +1050,17 @@ static int read_event(trace_event **out, jrd *j, const json_t *o, const char *pa
 	return TRACE_OK;
 }
 
-static json_t *load(const char *json, size_t len)
+static int load(json_t **out, const char *json, size_t len)
 {
 	json_error_t err;
-	if (json == NULL) {
-		trace__fail(TRACE_EINVAL, "JSON: NULL text");
-		return NULL;
-	}
-	json_t *v = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err);
-	if (v == NULL)
-		trace__fail(TRACE_EINVAL, "JSON: line %d, column %d: %s", err.line, err.column, err.text);
-	return v;
+	*out = NULL;
+	if (json == NULL)
+		return trace__fail(TRACE_EINVAL, "JSON: NULL text");
+	if ((*out = json_loadb(json, len, JSON_REJECT_DUPLICATES, &err)) != NULL)
+		return TRACE_OK;
+	if (trace__ev_json_oom(&err))
+		return trace__oom();
+	return trace__fail(TRACE_EINVAL, "JSON: line %d, column %d: %s", err.line, err.column, err.text);
 }
 
 int trace_event_from_json(trace_event **out, const char *json, size_t len)
@@ -1068,11 +1068,12 @@ int trace_event_from_json(trace_event **out, const char *json, size_t len)
 	if (out == NULL)
 		return trace__fail(TRACE_EINVAL, "event: no output pointer");
 	*out = NULL;
-	json_t *v = load(json, len);
-	if (v == NULL)
-		return TRACE_EINVAL;
+	json_t *v;
+	int rc = load(&v, json, len);
+	if (rc)
+		return rc;
 	jrd j = { { NULL }, 0 };
-	int rc = read_event(out, &j, v, "");
+	rc = read_event(out, &j, v, "");
 	json_decref(v);
 	return rc;
 }
@@ -1082,13 +1083,13 @@ int trace_event_read_json_events(const char *json, size_t len, int (*cb)(trace_e
 {
 	if (cb == NULL)
 		return trace__fail(TRACE_EINVAL, "JSON events: no callback");
-	json_t *v = load(json, len);
-	if (v == NULL)
-		return TRACE_EINVAL;
+	json_t *v;
+	int rc = load(&v, json, len);
+	if (rc)
+		return rc;
 	jrd j = { { NULL }, 0 };
 	const json_t *list = NULL;
 	const char *base = "";
-	int rc = TRACE_OK;
 	if (json_is_array(v)) {
 		list = v;
 	} else if (json_is_object(v)) {

@@ -126,6 +126,25 @@ static long sweep_open(state *st, const char *what, long step)
 	return n;
 }
 
+static int w_create(void *ctx)
+{
+	state *st = ctx;
+	static int serial;
+	char sub[4200];
+	trace_ledger *l = NULL;
+	snprintf(sub, sizeof sub, "%s/new-%d", st->dir, serial++);	/* a fresh directory each run */
+	int rc = trace_ledger_create(&l, sub, "example.com/test", VKEY, NULL);
+	trace_ledger_close(l);
+	return rc;
+}
+
+static int w_erase(void *ctx)
+{
+	state *st = ctx;
+	size_t erased = 0;
+	return trace_ledger_erase_private(st->l, 0, &erased);
+}
+
 static int w_append(void *ctx)
 {
 	state *st = ctx;
@@ -371,6 +390,8 @@ int main(int argc, char **argv)
 	total += oom_sweep_step("trace_ledger_append", w_append, &st, intact, step);
 	total += oom_sweep_step("trace_ledger_recall", w_recall, &st, intact, step);
 	total += oom_sweep_step("trace_ledger_reindex", w_reindex, &st, intact, step);
+	total += oom_sweep_step("trace_ledger_erase_private", w_erase, &st, intact, step);
+	total += oom_sweep_step("trace_ledger_create", w_create, &st, NULL, step);
 	total += sweep_open(&st, "trace_ledger_open", step);
 	printf("%ld allocation points swept (step %ld for writers)\n", total, step);
 
@@ -378,7 +399,7 @@ int main(int argc, char **argv)
 	 * handle whose caches (the tile being filled) a first append filled. */
 	CHECK_OK(trace_ledger_append(st.l, NULL, &st.ev, 1, t0 + 100000000));
 	st.size++;
-	oom_openssl = 1;
+	oom_target = OOM_OPENSSL_ALLOCS;
 	total = oom_sweep("OpenSSL: trace_signer_from_skey", w_signer, &st, NULL);
 	total += oom_sweep("OpenSSL: trace_ledger_event_private", w_event_private, &st, intact);
 	total += oom_sweep("OpenSSL: trace_ledger_recall_list", w_recall_list, &st, intact);
@@ -387,7 +408,7 @@ int main(int argc, char **argv)
 	total += oom_sweep("OpenSSL: trace_ledger_append", w_append, &st, intact);
 	total += oom_sweep("OpenSSL: trace_log_audit", w_audit, &st, NULL);
 	total += sweep_open(&st, "OpenSSL: trace_ledger_open", 1);
-	oom_openssl = 0;
+	oom_target = OOM_LIBTRACE;
 	printf("%ld OpenSSL allocation points swept\n", total);
 
 	uint64_t diff = 1;
