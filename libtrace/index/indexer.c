@@ -96,6 +96,37 @@ static int unpack(trace__indexer *ix, uint64_t child, uint64_t idx)
 	return put_pair(ix, DB_IX_CONTAINMENT, child, packed, v, 16);
 }
 
+/* Packing @child into @parent must not close a loop of containers (A in B,
+ * B in A): that would make the contents endless.  Climbs @parent's current
+ * containers; each has one, so the climb is as long as the nesting.  (A
+ * parent named as its own child is refused earlier, by validation.) */
+static int refuse_cycle(trace__indexer *ix, uint64_t parent, uint64_t child)
+{
+	uint64_t node = parent;
+	for (;;) {
+		if (node == child) {
+			const char *pn = "?", *cn = "?";
+			size_t pl = 1, cl = 1;
+			trace__code_name(ix->txn, parent, &pn, &pl);
+			trace__code_name(ix->txn, child, &cn, &cl);
+			return trace__fail(TRACE_EREFUSED,
+			                   "cannot pack %.*s into %.*s: %.*s is already inside %.*s (a containment cycle)",
+			                   (int)cl, cn, (int)pl, pn, (int)pl, pn, (int)cl, cn);
+		}
+		uint8_t k[8];
+		trace__val v;
+		trace__be64_put(k, node);
+		int rc = trace__txn_get(ix->txn, DB_IX_PARENT, k, 8, &v);
+		if (rc == TRACE_ENOTFOUND)
+			return TRACE_OK;
+		if (rc)
+			return rc;
+		if (v.size != 16)
+			return trace__fail(TRACE_ECORRUPT, "current-container value of %zu bytes", v.size);
+		node = trace__be64_get(v.data);
+	}
+}
+
 /* An aggregation DELETE without children empties the container. */
 static int unpack_all(trace__indexer *ix, uint64_t parent, uint64_t idx, const trace_event *ev)
 {
@@ -132,7 +163,8 @@ static int index_aggregation(trace__indexer *ix, const trace_event *ev, uint64_t
 			break;
 		if (action == TRACE_ACTION_ADD) {
 			/* A child moved from another container leaves it first. */
-			if ((rc = unpack(ix, child, idx)) == TRACE_OK)
+			if ((rc = refuse_cycle(ix, parent, child)) == TRACE_OK &&
+			    (rc = unpack(ix, child, idx)) == TRACE_OK)
 				rc = pack(ix, parent, child, idx);
 		} else if (action == TRACE_ACTION_DELETE) {
 			rc = unpack(ix, child, idx);
