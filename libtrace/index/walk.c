@@ -42,6 +42,9 @@ static const edge back_edges[] = {
 static const edge contents_edges[] = { { DB_IX_CHILDREN, EDGE_MULTI, 0 } };
 
 #define NEDGES 3
+/* The codes of the first levels are checked by a scan of the stack (most
+ * walks never go deeper); deeper ones are kept in a set. */
+#define PATH_SCAN 16
 
 typedef struct frame {
 	uint64_t node, last;
@@ -49,7 +52,7 @@ typedef struct frame {
 	unsigned edge;
 	int started;
 	int stay;		/* reached through a container stay */
-	int owns_path;		/* it put its node into the path set */
+	int owns_path;		/* it put its node into the path set (levels from PATH_SCAN on) */
 } frame;
 
 /* A cursor of one level on one edge table, and where it stands. */
@@ -77,7 +80,7 @@ struct trace__walk {
 	unsigned depth;
 	int begun;
 	idset seen;	/* codes reached by dedup edges */
-	idset path;	/* codes of the frames on the stack */
+	idset path;	/* codes of the frames on the stack from level PATH_SCAN on */
 };
 
 static size_t slot_of(uint64_t id, size_t cap)
@@ -113,6 +116,16 @@ static int idset_add(idset *s, uint64_t id)	/* 1 if new, 0 if present, -1 out of
 	s->v[j] = id;
 	s->count++;
 	return 1;
+}
+
+static int idset_has(const idset *s, uint64_t id)
+{
+	if (s->cap == 0)
+		return 0;
+	for (size_t j = slot_of(id, s->cap); s->v[j] != UINT64_MAX; j = (j + 1) & (s->cap - 1))
+		if (s->v[j] == id)
+			return 1;
+	return 0;
 }
 
 /* Removes @id, shifting later entries of its probe run back so lookups stay correct. */
@@ -164,13 +177,13 @@ int trace__walk_new(trace__walk **out, trace__txn *t, int direction, uint64_t st
 	w->txn = t;
 	w->edges = direction == WALK_FORWARD ? forward_edges : direction == WALK_BACK ? back_edges : contents_edges;
 	w->nedges = direction == WALK_CONTENTS ? 1 : NEDGES;
-	if ((rc = grow_levels(w)) == TRACE_OK && (idset_add(&w->seen, start) < 0 || idset_add(&w->path, start) < 0))
+	if ((rc = grow_levels(w)) == TRACE_OK && idset_add(&w->seen, start) < 0)
 		rc = trace__oom();
 	if (rc) {
 		trace__walk_free(w);
 		return rc;
 	}
-	w->stack[0] = (frame){ .node = start, .lo = 0, .hi = NO_EVENT, .owns_path = 1 };
+	w->stack[0] = (frame){ .node = start, .lo = 0, .hi = NO_EVENT };
 	*out = w;
 	return TRACE_OK;
 }
@@ -246,6 +259,14 @@ static int next_neighbour(trace__walk *w, frame *f, uint64_t *child, trace__val 
 	return TRACE_OK;
 }
 
+static int on_path(const trace__walk *w, uint64_t id)
+{
+	for (unsigned d = 0; d <= w->depth && d < PATH_SCAN; d++)
+		if (w->stack[d].node == id)
+			return 1;
+	return w->depth >= PATH_SCAN && idset_has(&w->path, id);
+}
+
 static int cycle(trace__walk *w, uint64_t id)
 {
 	const char *name = NULL;
@@ -301,30 +322,22 @@ int trace__walk_next(trace__walk *w, uint64_t *id, unsigned *depth)
 			if (lo >= hi)
 				continue;
 		}
-		int owns = 0;
 		if (e->dedup) {
+			/* A code already on the path (reached first by another kind
+			 * of link) is walked once more; the seen set stops it there. */
 			int fresh = idset_add(&w->seen, child);
 			if (fresh < 0)
 				return trace__oom();
 			if (!fresh)
 				continue;
-			/* A code already on the path (reached first by another kind
-			 * of link) is walked once more; the seen set stops it there. */
-			if ((owns = idset_add(&w->path, child)) < 0)
-				return trace__oom();
-		} else {
-			int fresh = idset_add(&w->path, child);
-			if (fresh < 0)
-				return trace__oom();
-			if (!fresh)
-				return cycle(w, child);
-			owns = 1;
+		} else if (on_path(w, child)) {
+			return cycle(w, child);
 		}
-		if (w->depth + 1 >= w->levels && (rc = grow_levels(w))) {
-			if (owns)
-				idset_del(&w->path, child);
+		int owns = 0;
+		if (w->depth + 1 >= w->levels && (rc = grow_levels(w)))
 			return rc;
-		}
+		if (w->depth + 1 >= PATH_SCAN && (owns = idset_add(&w->path, child)) < 0)
+			return trace__oom();
 		w->depth++;
 		w->stack[w->depth] = (frame){ .node = child, .lo = lo, .hi = hi, .stay = e->kind == EDGE_STAY,
 		                              .owns_path = owns };

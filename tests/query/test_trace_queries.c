@@ -270,6 +270,36 @@ static void cycle_refused(const char *dir)
 	trace_ledger_close(l);
 }
 
+/* Links that loop through a lot's membership and containers (which the
+ * packing check alone cannot see) fail the walk naming the code, even when
+ * the loop closes many levels down. */
+static void mixed_cycle(const char *dir)
+{
+	enum { N = 24, X = 18 };
+	trace_ledger *l;
+	char box[N][32];
+	CHECK_OK(trace_ledger_create(&l, dir, "example.com/test", VKEY, NULL));
+	for (int i = 0; i < N; i++)
+		snprintf(box[i], sizeof box[i], "urn:t:box:%d", i);
+	trace_event *e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_ADD, "commissioning");
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, box[X]));
+	CHECK_OK(trace_event_set_lot(e, "M9", INT64_MIN, INT64_MIN));
+	append(l, e);
+	for (int i = 1; i < N; i++)
+		pack(l, TRACE_ACTION_ADD, box[i - 1], box[i]);	/* each box inside the one before */
+	pack(l, TRACE_ACTION_ADD, box[N - 1], "lot:M9");	/* box X's lot inside the innermost */
+	trace_query *q;
+	int rc, n = 0;
+	CHECK_OK(trace_query_trace_forward(&q, l, box[0]));
+	while ((rc = trace_query_next(q)) == TRACE_OK)
+		n++;
+	CHECK_RC(rc, TRACE_ECORRUPT);
+	CHECK_MSG(box[X]);
+	CHECK(n == N + 1);	/* every box and the lot, then the loop back to box X */
+	trace_query_free(q);
+	trace_ledger_close(l);
+}
+
 /* Issue 11: where did the lot go, and where did it come from, with counts. */
 static void where(const char *dir)
 {
@@ -354,7 +384,7 @@ int main(void)
 	char dir[512];
 	static const struct { const char *name; void (*run)(const char *); } tests[] = {
 		{ "past", past_containers }, { "via", history_via }, { "deep", deep_chain },
-		{ "cycle", cycle_refused }, { "where", where },
+		{ "cycle", cycle_refused }, { "mixed", mixed_cycle }, { "where", where },
 	};
 	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
 		snprintf(dir, sizeof dir, "%s/%s", base, tests[i].name);
