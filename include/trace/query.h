@@ -309,7 +309,8 @@ TRACE_API unsigned trace_query_depth(const trace_query *q);
 
 /**
  * @brief The code through which the current history result applies: the
- *        queried code for its own events, else the container (trace_query_history()).
+ *        queried code (in canonical form) for its own events, else the
+ *        container (trace_query_history()).
  * @param[in] q a query.
  * @return the code, valid until the next call on @p q; NULL for other
  *         kinds of query or when no result is current.

@@ -191,11 +191,11 @@ static char *reference_set(MDB_txn *txn, MDB_dbi by_name, MDB_dbi names, const M
 	qsort(v, n, sizeof *v, cmp_str);
 	char *out = malloc(len), *p = out;
 	*p = 0;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		if (i == 0 || strcmp(v[i], v[i - 1]) != 0)
 			p += sprintf(p, "%s\n", v[i]);
+	for (size_t i = 0; i < n; i++)
 		free(v[i]);
-	}
 	return out;
 }
 
