@@ -105,12 +105,28 @@ static int by_event(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Event @idx of the log, decoded.  Running out of memory stays
+ * TRACE_ENOMEM; anything else wrong with a logged entry is corruption. */
+static int read_event(trace_event **out, trace_ledger *l, uint64_t idx)
+{
+	trace_buf e = TRACE_BUF_INIT;
+	int rc = trace_log_entry(&e, trace_ledger_log(l), idx);
+	if (rc)
+		return rc;
+	if ((rc = trace_event_decode(out, e.ptr, e.size)) && rc != TRACE_ENOMEM) {
+		trace__error_prefix("entry %llu of the ledger", (unsigned long long)idx);
+		trace__error_recode(rc = TRACE_ECORRUPT);
+	}
+	trace_buf_dispose(&e);
+	return rc;
+}
+
 /* One row per party of the wanted kind that event @idx names. */
 static int add_rows(trace_query *q, trace_ledger *l, uint64_t idx, uint64_t count, int kind, trace__sbuf *arena,
                     size_t *cap)
 {
 	trace_event *ev;
-	int rc = trace_ledger_event(&ev, l, idx);
+	int rc = read_event(&ev, l, idx);
 	if (rc)
 		return rc;
 	size_t n = trace_event_party_count(ev, kind);
