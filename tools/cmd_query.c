@@ -1,4 +1,4 @@
-/* trace history | trace back/forward | status | contents | events | recall | reindex. */
+/* trace history | trace back/forward | where | status | contents | events | recall | reindex. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +34,18 @@ static int parse_args(int argc, char **argv, int first, const char **dir, const 
 	return *dir && *code ? 0 : -1;
 }
 
-/* One event as a line of text or as EPCIS JSON; a failure is returned, not skipped. */
-static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json, int *first)
+/* An event time as RFC 3339 UTC, to the second. */
+static void format_time(char when[32], int64_t ms)
+{
+	time_t secs = (time_t)(ms / 1000);
+	struct tm tm;
+	gmtime_r(&secs, &tm);
+	strftime(when, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* One event as a line of text (with the container it came through, if
+ * any) or as EPCIS JSON; a failure is returned, not skipped. */
+static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, const char *via, int json, int *first)
 {
 	trace_event *ev;
 	int rc = trace_ledger_event(&ev, l, idx);
@@ -49,18 +59,18 @@ static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json, 
 		}
 		trace_buf_dispose(&out);
 	} else {
-		time_t secs = (time_t)(trace_event_time(ev) / 1000);
-		struct tm tm;
 		char when[32];
-		gmtime_r(&secs, &tm);
-		strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		format_time(when, trace_event_time(ev));
 		static const char *types[] = { "?", "object", "aggregation", "transformation", "transaction", "association" };
 		int type = trace_event_type(ev);
 		const char *step = trace_event_biz_step(ev), *disp = trace_event_disposition(ev);
 		const char *where = trace_event_biz_location(ev) ? trace_event_biz_location(ev) : trace_event_read_point(ev);
-		printf("%8llu  %s  %-14s %-18s %-14s %s%s\n", (unsigned long long)idx, when,
+		printf("%8llu  %s  %-14s %-18s %-14s %s", (unsigned long long)idx, when,
 		       types[type >= 1 && type <= 5 ? type : 0], step ? step : "-", disp ? disp : "-",
-		       where ? where : "", depth ? "  (via container)" : "");
+		       where ? where : "");
+		if (depth && via)
+			printf("  via %s (depth %u)", via, depth);
+		printf("\n");
 	}
 	trace_event_free(ev);
 	return rc;
@@ -73,7 +83,8 @@ static int print_events(trace_ledger *l, trace_query *q, int json, const char *w
 	if (json)
 		printf("[");
 	while ((rc = trace_query_next(q)) == TRACE_OK &&
-	       (rc = print_event(l, trace_query_event_index(q), trace_query_depth(q), json, &first)) == TRACE_OK)
+	       (rc = print_event(l, trace_query_event_index(q), trace_query_depth(q), trace_query_via(q), json,
+	                         &first)) == TRACE_OK)
 		;
 	if (json)
 		printf("]\n");
@@ -165,15 +176,28 @@ static int walk(int argc, char **argv, int first_arg, const char *what,
 			printf("[");
 		while ((rc = trace_query_next(q)) == TRACE_OK) {
 			const char *c = trace_query_code(q);
+			uint64_t from, to;
+			int stay = trace_query_interval(q, &from, &to) == TRACE_OK;
 			if (json) {
 				int state = 0;
 				trace_ledger_status(l, c, &state, NULL, NULL);
 				/* Codes are URIs or plain text without quotes or control characters. */
-				printf("%s{\"code\": \"%s\", \"depth\": %u, \"status\": \"%s\"}", first ? "" : ",\n", c,
+				printf("%s{\"code\": \"%s\", \"depth\": %u, \"status\": \"%s\"", first ? "" : ",\n", c,
 				       trace_query_depth(q), trace_code_state_name(state));
+				/* A container: the events over which the code was inside (to: null while it still is). */
+				if (stay && to == UINT64_MAX)
+					printf(", \"from\": %llu, \"to\": null", (unsigned long long)from);
+				else if (stay)
+					printf(", \"from\": %llu, \"to\": %llu", (unsigned long long)from, (unsigned long long)to);
+				printf("}");
 				first = 0;
 			} else {
-				printf("%*s%s\n", 2 * (int)trace_query_depth(q), "", c);
+				printf("%*s%s", 2 * (int)trace_query_depth(q), "", c);
+				if (stay && to == UINT64_MAX)
+					printf("  (inside since event %llu)", (unsigned long long)from);
+				else if (stay)
+					printf("  (inside over events %llu-%llu)", (unsigned long long)from, (unsigned long long)to);
+				printf("\n");
 			}
 		}
 		if (json)
@@ -191,6 +215,74 @@ int cmd_trace(int argc, char **argv)
 	if (argc >= 2 && strcmp(argv[1], "forward") == 0)
 		return walk(argc, argv, 2, "trace forward", trace_query_trace_forward);
 	return cli_usage("usage: trace trace back|forward DIR CODE [--json]");
+}
+
+/* One where row: the event, its time and step, the party or location, and the count. */
+static int print_where_row(trace_ledger *l, trace_query *q, int json, int *first)
+{
+	trace_event *ev;
+	uint64_t idx = trace_query_event_index(q);
+	const char *type = NULL, *party = trace_query_party(q, &type);
+	int rc = trace_ledger_event(&ev, l, idx);
+	if (rc)
+		return rc;
+	char when[32];
+	const char *step = trace_event_biz_step(ev);
+	format_time(when, trace_event_time(ev));
+	if (json) {
+		/* Ids and CBV values are URIs or plain text without quotes or control characters. */
+		printf("%s{\"event\": %llu, \"eventTime\": \"%s\", \"bizStep\": %s%s%s, \"type\": \"%s\", "
+		       "\"party\": \"%s\", \"count\": %llu}", *first ? "" : ",\n", (unsigned long long)idx, when,
+		       step ? "\"" : "", step ? step : "null", step ? "\"" : "", type, party,
+		       (unsigned long long)trace_query_count(q));
+		*first = 0;
+	} else {
+		printf("%8llu  %s  %-12s %-16s %s  %llu\n", (unsigned long long)idx, when, step ? step : "-",
+		       *type ? type : "-", party, (unsigned long long)trace_query_count(q));
+	}
+	trace_event_free(ev);
+	return TRACE_OK;
+}
+
+/* trace where DIR CODE (--to | --from) [--json]: where a lot's items went, or came from. */
+int cmd_where(int argc, char **argv)
+{
+	static const char usage[] = "usage: trace where DIR CODE (--to | --from) [--json]";
+	const char *dir = NULL, *code = NULL;
+	int direction = 0, json = 0, first = 1;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--json") == 0)
+			json = 1;
+		else if ((strcmp(argv[i], "--to") == 0 || strcmp(argv[i], "--from") == 0) && direction == 0)
+			direction = argv[i][2] == 't' ? TRACE_WHERE_TO : TRACE_WHERE_FROM;
+		else if (dir == NULL && argv[i][0] != '-')
+			dir = argv[i];
+		else if (code == NULL && argv[i][0] != '-')
+			code = argv[i];
+		else
+			return cli_usage("where: unexpected argument \"%s\"\n%s", argv[i], usage);
+	}
+	if (dir == NULL || code == NULL || direction == 0)
+		return cli_usage("%s", usage);
+	trace_ledger *l;
+	trace_query *q;
+	int status = open_ledger(dir, 1, &l);
+	if (status)
+		return status;
+	int rc = trace_query_where(&q, l, code, direction);
+	if (rc) {
+		trace_ledger_close(l);
+		return cli_fail(rc, "where");
+	}
+	if (json)
+		printf("[");
+	while ((rc = trace_query_next(q)) == TRACE_OK && (rc = print_where_row(l, q, json, &first)) == TRACE_OK)
+		;
+	if (json)
+		printf("]\n");
+	trace_query_free(q);
+	trace_ledger_close(l);
+	return rc == TRACE_ITEROVER ? 0 : cli_fail(rc, "where");
 }
 
 int cmd_contents(int argc, char **argv)

@@ -18,6 +18,7 @@ int cmd_event(int argc, char **argv);
 /* tools/cmd_query.c */
 int cmd_history(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
+int cmd_where(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_contents(int argc, char **argv);
 int cmd_events(int argc, char **argv);

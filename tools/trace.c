@@ -42,6 +42,7 @@ static const struct {
 #ifdef HAVE_CMD_QUERY
 	{ "history", cmd_history, "history DIR CODE" },
 	{ "trace", cmd_trace, "trace back|forward DIR CODE" },
+	{ "where", cmd_where, "where DIR CODE (--to|--from)" },
 	{ "status", cmd_status, "status DIR CODE" },
 	{ "contents", cmd_contents, "contents DIR CODE" },
 	{ "events", cmd_events, "events DIR: by time, party, step, disposition or location" },

@@ -243,17 +243,41 @@ typedef struct trace_query trace_query;
 /**
  * @brief Every event of @p code in order, including what happened to the
  * containers it was packed in while it was inside them.
- * @return TRACE_OK, TRACE_ENOTFOUND (unknown code), TRACE_EINVAL, TRACE_ENOMEM.
+ *
+ * For each event, trace_query_via() names the code through which it applies
+ * (@p code itself, or the container), trace_query_depth() how many levels
+ * of containers lie between (0 for the code's own events; the same depth
+ * trace back gives that container), and trace_query_interval() the stretch
+ * the code was inside it.  An event that names the code and a container, or
+ * two nested containers, is given once, through the closest.
+ * @return TRACE_OK, TRACE_ENOTFOUND (unknown code), TRACE_EINVAL, TRACE_ELIMIT
+ *         (containers nested more than a thousand deep), TRACE_ECORRUPT, TRACE_ENOMEM.
  * @since 1.0
  */
 TRACE_API TRACE_WARN_UNUSED int trace_query_history(trace_query **out, trace_ledger *l,
                                                     const char *code);
 
-/** @brief Every upstream code (containers, inputs, lots) of @p code. @since 1.0 */
+/**
+ * @brief Every upstream code of @p code: its lot, the inputs it was made
+ * from, and every container it was ever in (not only the current one), each
+ * with trace_query_interval() saying when @p code was inside; and so on
+ * upstream of those, however deep.
+ *
+ * A container it was in twice is listed once per stay.
+ * @return TRACE_OK, TRACE_ENOTFOUND (unknown code), TRACE_EINVAL, TRACE_ENOMEM;
+ *         trace_query_next() fails with TRACE_ECORRUPT if the links form a cycle.
+ * @since 1.0
+ */
 TRACE_API TRACE_WARN_UNUSED int trace_query_trace_back(trace_query **out, trace_ledger *l,
                                                        const char *code);
 
-/** @brief Every downstream code of @p code (the recall set). @since 1.0 */
+/**
+ * @brief Every downstream code of @p code (the recall set): a lot's items,
+ * a container's current contents, what was made from it, however deep.
+ * @return TRACE_OK, TRACE_ENOTFOUND (unknown code), TRACE_EINVAL, TRACE_ENOMEM;
+ *         trace_query_next() fails with TRACE_ECORRUPT if the links form a cycle.
+ * @since 1.0
+ */
 TRACE_API TRACE_WARN_UNUSED int trace_query_trace_forward(trace_query **out, trace_ledger *l,
                                                           const char *code);
 
@@ -276,6 +300,38 @@ enum trace_query_field {
 /** @brief Events whose @p field equals @p value. @since 1.0 */
 TRACE_API TRACE_WARN_UNUSED int trace_query_by_field(trace_query **out, trace_ledger *l,
                                                      int field, const char *value);
+
+/** @brief Which way trace_query_where() looks. @since 1.0 */
+enum trace_where_direction {
+	TRACE_WHERE_TO = 1,  /**< where the items were shipped to: destination parties; @since 1.0 */
+	TRACE_WHERE_FROM = 2 /**< where they were received from: source parties; @since 1.0 */
+};
+
+/**
+ * @brief Where did this batch go, or where did it come from: the parties
+ * and locations the items of @p code were shipped to or received from.
+ *
+ * The items are @p code and everything trace forward reaches from it (a
+ * lot's items, a container's contents, what was made from it).  Every event
+ * of their histories (containers included, as trace_query_history()) that
+ * names a destination (TRACE_WHERE_TO) or source (TRACE_WHERE_FROM) gives
+ * one result per such party, in event order: trace_query_event_index() is
+ * the event, trace_query_party() the party or location and its type, and
+ * trace_query_count() how many of the items the event moved.
+ *
+ * The results are worked out when the query is made; memory grows with the
+ * number of events that touch the items.
+ * @param[out] out the query.
+ * @param[in] l the ledger.
+ * @param[in] code a lot, item or container code.
+ * @param[in] direction a trace_where_direction.
+ * @return TRACE_OK, TRACE_ENOTFOUND (unknown code), TRACE_EINVAL (NULL
+ *         argument, unknown direction), TRACE_ECORRUPT (an entry does not
+ *         decode, or the links form a cycle), TRACE_ELIMIT, TRACE_EIO, TRACE_ENOMEM.
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_query_where(trace_query **out, trace_ledger *l,
+                                                  const char *code, int direction);
 
 /**
  * @brief Advances to the next result.
@@ -306,6 +362,53 @@ TRACE_API const char *trace_query_code(const trace_query *q);
 
 /** @brief Distance of the current result from the starting code (0 for the code itself). @since 1.0 */
 TRACE_API unsigned trace_query_depth(const trace_query *q);
+
+/**
+ * @brief The code through which the current history result applies: the
+ *        queried code (in canonical form) for its own events, else the
+ *        container (trace_query_history()).
+ * @param[in] q a query.
+ * @return the code, valid until the next call on @p q; NULL for other
+ *         kinds of query or when no result is current.
+ * @since 1.0
+ */
+TRACE_API const char *trace_query_via(const trace_query *q);
+
+/**
+ * @brief When the starting code was inside the current result's container.
+ *
+ * For a trace back result reached through a container, and a history event
+ * reached through one, the stretch of event indexes over which the code
+ * was inside it: from the packing event (or the event where an enclosing
+ * stay began) to the unpacking event, both included.
+ * @param[in] q a query.
+ * @param[out] from the first event index of the stretch.
+ * @param[out] to the last event index of the stretch, UINT64_MAX while the
+ *             code is still inside.
+ * @return TRACE_OK, TRACE_ENOTFOUND (the current result is not a container
+ *         stay), TRACE_EINVAL (a NULL argument).
+ * @since 1.0
+ */
+TRACE_API int trace_query_interval(const trace_query *q, uint64_t *from, uint64_t *to);
+
+/**
+ * @brief The current trace_query_where() result's party or location.
+ * @param[in] q a query.
+ * @param[out] type its type as the event gives it (e.g. "owning_party",
+ *             "possessing_party", "location"; "" if none); may be NULL.
+ * @return the party or location id, valid until trace_query_free(); NULL
+ *         for other kinds of query or when no result is current.
+ * @since 1.0
+ */
+TRACE_API const char *trace_query_party(const trace_query *q, const char **type);
+
+/**
+ * @brief How many of the items the current trace_query_where() result's event moved.
+ * @param[in] q a query.
+ * @return the count; 0 for other kinds of query or when no result is current.
+ * @since 1.0
+ */
+TRACE_API uint64_t trace_query_count(const trace_query *q);
 
 /** @brief Releases a query; NULL is a no-op. @since 1.0 */
 TRACE_API void trace_query_free(trace_query *q);

@@ -96,6 +96,61 @@ static int unpack(trace__indexer *ix, uint64_t child, uint64_t idx)
 	return put_pair(ix, DB_IX_CONTAINMENT, child, packed, v, 16);
 }
 
+/* The containers a parent is in now, itself first: each code has one
+ * current container, so this is a chain as long as the nesting.  Packing a
+ * code on it into the parent would close a loop (A in B, B in A) and make
+ * the contents endless.  (A parent named as its own child is refused
+ * earlier, by validation.)  Loaded once per event, checked per child. */
+typedef struct chain {
+	uint64_t *id;
+	size_t n, cap;
+} chain;
+
+static int chain_load(trace__indexer *ix, uint64_t parent, chain *c)
+{
+	for (uint64_t node = parent;;) {
+		for (size_t i = 0; i < c->n; i++)
+			if (c->id[i] == node)
+				return trace__fail(TRACE_ECORRUPT, "the current containers of code id %llu form a loop",
+				                   (unsigned long long)parent);
+		if (c->n == c->cap) {
+			size_t cap = c->cap ? 2 * c->cap : 8;
+			uint64_t *v = trace__realloc(c->id, cap * sizeof *v);
+			if (v == NULL)
+				return trace__oom();
+			c->id = v;
+			c->cap = cap;
+		}
+		c->id[c->n++] = node;
+		uint8_t k[8];
+		trace__val v;
+		trace__be64_put(k, node);
+		int rc = trace__txn_get(ix->txn, DB_IX_PARENT, k, 8, &v);
+		if (rc == TRACE_ENOTFOUND)
+			return TRACE_OK;
+		if (rc)
+			return rc;
+		if (v.size != 16)
+			return trace__fail(TRACE_ECORRUPT, "current-container value of %zu bytes", v.size);
+		node = trace__be64_get(v.data);
+	}
+}
+
+static int refuse_cycle(trace__indexer *ix, const chain *c, uint64_t child)
+{
+	for (size_t i = 0; i < c->n; i++)
+		if (c->id[i] == child) {
+			const char *pn = "?", *cn = "?";
+			size_t pl = 1, cl = 1;
+			trace__code_name(ix->txn, c->id[0], &pn, &pl);
+			trace__code_name(ix->txn, child, &cn, &cl);
+			return trace__fail(TRACE_EREFUSED,
+			                   "cannot pack %.*s into %.*s: %.*s is already inside %.*s (a containment cycle)",
+			                   (int)cl, cn, (int)pl, pn, (int)pl, pn, (int)cl, cn);
+		}
+	return TRACE_OK;
+}
+
 /* An aggregation DELETE without children empties the container. */
 static int unpack_all(trace__indexer *ix, uint64_t parent, uint64_t idx, const trace_event *ev)
 {
@@ -124,20 +179,25 @@ static int index_aggregation(trace__indexer *ix, const trace_event *ev, uint64_t
 	int action = trace_event_action(ev);
 	size_t n = role_total(ev, TRACE_ROLE_ITEM);
 	int rc = TRACE_OK;
+	chain up = { NULL, 0, 0 };
 	if (action == TRACE_ACTION_DELETE && n == 0)
 		return unpack_all(ix, parent, idx, ev);
+	if (action == TRACE_ACTION_ADD)
+		rc = chain_load(ix, parent, &up);
 	for (size_t i = 0; i < n && rc == TRACE_OK; i++) {
 		uint64_t child;
 		if ((rc = code_id(ix, role_get(ev, TRACE_ROLE_ITEM, i), &child)))
 			break;
 		if (action == TRACE_ACTION_ADD) {
 			/* A child moved from another container leaves it first. */
-			if ((rc = unpack(ix, child, idx)) == TRACE_OK)
+			if ((rc = refuse_cycle(ix, &up, child)) == TRACE_OK &&
+			    (rc = unpack(ix, child, idx)) == TRACE_OK)
 				rc = pack(ix, parent, child, idx);
 		} else if (action == TRACE_ACTION_DELETE) {
 			rc = unpack(ix, child, idx);
 		}
 	}
+	trace__free(up.id);
 	return rc;
 }
 

@@ -14,51 +14,10 @@
 #include <string.h>
 
 #include "trace/error.h"
-#include "ledger_internal.h"
-#include "../index/walk.h"
+#include "query_internal.h"
 #include "../event/event_internal.h"
 #include "../error_internal.h"
 #include "../util/alloc.h"
-
-#define MAX_NESTING 16		/* containers inside containers */
-#define MAX_STAYS 10000000	/* a runaway guard, far beyond any real history */
-
-enum { Q_HISTORY, Q_WALK, Q_TIME, Q_FIELD };
-
-/* One stretch of a code's history: its own events, or a container's while it was inside. */
-typedef struct interval {
-	uint64_t id, from, to, next;
-	uint64_t peeked;	/* its next event, valid while has_peek */
-	int done, has_peek;
-	int own;		/* the code's own events, not a container's */
-	trace__cursor *cur;	/* on code_events while active, standing on its last event */
-} interval;
-
-struct trace_query {
-	int kind;
-	trace__txn *txn;
-	trace__cursor *cur;
-	uint64_t event;
-	unsigned depth;
-	char *code;
-	/* history: stays sorted by start; active ones are listed in act[] */
-	interval *iv;
-	size_t niv, cap_iv, next_iv;
-	size_t act[2 * (MAX_NESTING + 1) + 2], nact;
-	uint64_t last_emitted;
-	/* walks */
-	trace__walk *walk;
-	trace__cursor *names;	/* on code_names: consecutive ids are the next key */
-	uint64_t name_id;	/* the id the names cursor stands on, when names_valid */
-	int names_valid;
-	int has_code;	/* q->code holds the current result's code */
-	size_t code_cap;
-	/* time and field */
-	uint8_t key[512];
-	size_t key_len, prefix_len;
-	uint64_t until;
-	int started;
-};
 
 void trace_query_free(trace_query *q)
 {
@@ -68,14 +27,18 @@ void trace_query_free(trace_query *q)
 	for (size_t i = 0; i < q->niv; i++)
 		trace__cursor_close(q->iv[i].cur);
 	trace__free(q->iv);
+	trace__free(q->act);
+	trace__free(q->via);
 	trace__cursor_close(q->names);
 	trace__cursor_close(q->cur);
-	trace__txn_abort(q->txn);
+	if (!q->borrowed_txn)
+		trace__txn_abort(q->txn);
+	trace__where_free(q);
 	trace__free(q->code);
 	trace__free(q);
 }
 
-static int query_new(trace_query **out, trace_ledger *l, int kind)
+int trace__query_new(trace_query **out, trace_ledger *l, int kind)
 {
 	if (out == NULL || l == NULL)
 		return trace__fail(TRACE_EINVAL, "query: NULL argument");
@@ -154,7 +117,7 @@ static int add_containers(trace_query *q, uint64_t id, uint64_t from, uint64_t t
 			rc = trace__fail(TRACE_ELIMIT, "containers nested more than %d deep", MAX_NESTING);
 			break;
 		}
-		if ((rc = add_interval(q, (interval){ parent, lo, hi, lo, 0, 0, 0, 0, NULL })) ||
+		if ((rc = add_interval(q, (interval){ parent, lo, hi, lo, 0, 0, 0, 0, depth + 1, NULL })) ||
 		    (rc = add_containers(q, parent, lo, hi, depth + 1)))
 			break;
 	}
@@ -170,29 +133,36 @@ static int by_start(const void *a, const void *b)
 	return y->own - x->own;	/* the code's own stretch first */
 }
 
+int trace__history_start(trace_query *q, uint64_t id)
+{
+	int rc;
+	q->last_emitted = NO_EVENT;
+	if ((rc = add_interval(q, (interval){ id, 0, NO_EVENT, 0, 0, 0, 0, 1, 0, NULL })) ||
+	    (rc = add_containers(q, id, 0, NO_EVENT, 0)))
+		return rc;
+	/* A code's stays follow one another (a move between containers overlaps
+	 * them by the one moving event), and so do each container's, so at any
+	 * event about two chains of containers are active. */
+	qsort(q->iv, q->niv, sizeof *q->iv, by_start);
+	return TRACE_OK;
+}
+
 int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
 {
 	uint64_t id;
-	int rc = query_new(out, l, Q_HISTORY);
+	int rc = trace__query_new(out, l, Q_HISTORY);
 	if (rc)
 		return rc;
 	trace_query *q = *out;
-	q->last_emitted = NO_EVENT;
 	if (code == NULL)
 		rc = trace__fail(TRACE_EINVAL, "history: no code given");
-	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK &&
-	    (rc = add_interval(q, (interval){ id, 0, NO_EVENT, 0, 0, 0, 0, 1, NULL })) == TRACE_OK)
-		rc = add_containers(q, id, 0, NO_EVENT, 0);
+	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK)
+		rc = trace__history_start(q, id);
 	if (rc) {
 		trace_query_free(q);
 		*out = NULL;
-		return rc;
 	}
-	/* A code's stays follow one another (a move between containers overlaps
-	 * them by the one moving event), and so do each container's, so at any
-	 * event at most two chains of MAX_NESTING containers are active. */
-	qsort(q->iv, q->niv, sizeof *q->iv, by_start);
-	return TRACE_OK;
+	return rc;
 }
 
 /* The next event of one interval at or after iv->next, or NO_EVENT.  An
@@ -232,7 +202,34 @@ static int interval_peek(trace_query *q, interval *iv, uint64_t *idx)
 	return TRACE_OK;
 }
 
-static int history_next(trace_query *q)
+/* The name of the code an event came through, into q->via (kept while it stays the same). */
+static int via_name(trace_query *q, uint64_t id)
+{
+	const char *name;
+	size_t len;
+	if (q->has_via && q->via_id == id)
+		return TRACE_OK;
+	q->has_via = 0;
+	int rc = trace__code_name(q->txn, id, &name, &len);
+	if (rc == TRACE_ENOTFOUND)
+		return trace__fail(TRACE_ECORRUPT, "code id %llu has no name", (unsigned long long)id);
+	if (rc)
+		return rc;
+	if (len + 1 > q->via_cap) {
+		char *c = trace__realloc(q->via, len + 1);
+		if (c == NULL)
+			return trace__oom();
+		q->via = c;
+		q->via_cap = len + 1;
+	}
+	memcpy(q->via, name, len);
+	q->via[len] = '\0';
+	q->via_id = id;
+	q->has_via = 1;
+	return TRACE_OK;
+}
+
+int trace__history_next(trace_query *q)
 {
 	for (;;) {
 		uint64_t best = NO_EVENT;
@@ -250,17 +247,25 @@ static int history_next(trace_query *q)
 				q->act[a] = q->act[--q->nact];
 				continue;
 			}
-			if (e < best) {
+			/* One event can reach us through the item and its containers:
+			 * the closest one is how it applies. */
+			if (e < best || (e == best && iv->depth < q->iv[which].depth)) {
 				best = e;
 				which = q->act[a];
 			}
 			a++;
 		}
-		/* A stay that starts before that event may hold an earlier one. */
-		if (q->next_iv < q->niv && q->iv[q->next_iv].from < best) {
-			if (q->nact == sizeof q->act / sizeof q->act[0])
-				return trace__fail(TRACE_ELIMIT, "history: more than %zu container stays open at once",
-				                   sizeof q->act / sizeof q->act[0]);
+		/* A stay that starts at or before that event may hold an earlier
+		 * one, or the same one through a closer container. */
+		if (q->next_iv < q->niv && q->iv[q->next_iv].from <= best) {
+			if (q->nact == q->cap_act) {
+				size_t cap = q->cap_act ? 2 * q->cap_act : 8;
+				size_t *a = trace__realloc(q->act, cap * sizeof *a);
+				if (a == NULL)
+					return trace__oom();
+				q->act = a;
+				q->cap_act = cap;
+			}
 			q->act[q->nact++] = q->next_iv++;
 			continue;
 		}
@@ -268,20 +273,20 @@ static int history_next(trace_query *q)
 			return TRACE_ITEROVER;
 		q->iv[which].next = best + 1;
 		q->iv[which].has_peek = 0;
-		/* One event can reach us through the item and its container. */
 		if (best == q->last_emitted)
-			continue;
+			continue;	/* already given through a closer stay */
 		q->last_emitted = best;
 		q->event = best;
-		q->depth = q->iv[which].own ? 0 : 1;
-		return TRACE_OK;
+		q->current = which;
+		q->depth = q->iv[which].depth;
+		return q->no_via ? TRACE_OK : via_name(q, q->iv[which].id);
 	}
 }
 
 static int walk_query(trace_query **out, trace_ledger *l, const char *code, int direction)
 {
 	uint64_t id;
-	int rc = query_new(out, l, Q_WALK);
+	int rc = trace__query_new(out, l, Q_WALK);
 	if (rc)
 		return rc;
 	trace_query *q = *out;
@@ -313,7 +318,7 @@ int trace_query_contents(trace_query **out, trace_ledger *l, const char *code)
 
 int trace_query_by_time(trace_query **out, trace_ledger *l, int64_t from_ms, int64_t to_ms)
 {
-	int rc = query_new(out, l, Q_TIME);
+	int rc = trace__query_new(out, l, Q_TIME);
 	if (rc)
 		return rc;
 	trace_query *q = *out;
@@ -344,7 +349,7 @@ int trace_query_by_field(trace_query **out, trace_ledger *l, int field, const ch
 	size_t n = strlen(value);
 	if (n > 500)
 		n = 500;	/* indexed by prefix, as the indexer stores it */
-	rc = query_new(out, l, Q_FIELD);
+	rc = trace__query_new(out, l, Q_FIELD);
 	if (rc) {
 		trace__free(norm);
 		return rc;
@@ -419,7 +424,8 @@ static int query_step(trace_query *q)
 {
 	switch (q->kind) {
 	case Q_HISTORY:
-		return history_next(q);
+		q->event = UINT64_MAX;
+		return trace__history_next(q);
 	case Q_WALK: {
 		uint64_t id;
 		int rc = trace__walk_next(q->walk, &id, &q->depth);
@@ -430,6 +436,8 @@ static int query_step(trace_query *q)
 		q->event = UINT64_MAX;
 		return rc;
 	}
+	case Q_WHERE:
+		return trace__where_next(q);
 	default:
 		return scan_next(q);
 	}
@@ -449,3 +457,27 @@ int trace_query_next(trace_query *q)
 uint64_t trace_query_event_index(const trace_query *q) { return q ? q->event : UINT64_MAX; }
 const char *trace_query_code(const trace_query *q) { return q && q->has_code ? q->code : NULL; }
 unsigned trace_query_depth(const trace_query *q) { return q ? q->depth : 0; }
+
+const char *trace_query_via(const trace_query *q)
+{
+	return q && q->kind == Q_HISTORY && q->event != UINT64_MAX && q->has_via ? q->via : NULL;
+}
+
+int trace_query_interval(const trace_query *q, uint64_t *from, uint64_t *to)
+{
+	uint64_t lo, hi;
+	if (q == NULL || from == NULL || to == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_query_interval: NULL argument");
+	if (q->kind == Q_HISTORY && q->event != UINT64_MAX && q->depth > 0) {
+		lo = q->iv[q->current].from;
+		hi = q->iv[q->current].to;
+	} else if (q->kind == Q_WALK && q->has_code && trace__walk_stay(q->walk, &lo, &hi)) {
+		;
+	} else {
+		return TRACE_ENOTFOUND;
+	}
+	/* Stays end after their unpacking event: report that event itself. */
+	*from = lo;
+	*to = hi == NO_EVENT ? UINT64_MAX : hi - 1;
+	return TRACE_OK;
+}

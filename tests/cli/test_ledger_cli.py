@@ -1,6 +1,6 @@
 """The event ledger on the command line (issue 4): `trace ledger init`,
 `code issue --ledger`, `event add|show`, `history`, `trace back|forward`,
-`status`, `contents`, `recall`, `reindex`, and the log commands on a ledger.
+`where`, `status`, `contents`, `recall`, `reindex`, and the log commands on a ledger.
 Identities are recomputed with hashlib and entries read with cbor2, not with
 libtrace."""
 import hashlib
@@ -179,6 +179,59 @@ def test_queries(dairy):
     s = status(d, items[0])
     assert s["status"] == "sold" and "recalled" in s["flags"]
     assert b"every index matches" in trace("reindex", d).stdout
+
+
+def test_where_stays_and_via(dairy):
+    _, d, items = dairy
+    story(d, items)  # 0 issued .. 3 packed into CASE .. 7
+    pallet = "https://id.gs1.org/00/095060001000000029"
+    us, wholesaler = "urn:epc:id:pgln:9506000.10001", "urn:epc:id:pgln:9506000.10009"
+    agg = {"type": "AggregationEvent", "eventTimeZoneOffset": "+08:00", "parentID": pallet}
+    got = add(d, [dict(agg, eventTime="2026-11-24T08:00:00+08:00", action="ADD", bizStep="packing",
+                       childEPCs=[CASE]),
+                  obj(pallet, "shipping", "2026-11-24T09:00:00+08:00",
+                      sourceList=[{"type": "owning_party", "source": us}],
+                      destinationList=[{"type": "owning_party", "destination": wholesaler}]),
+                  dict(agg, eventTime="2026-11-25T08:00:00+08:00", action="DELETE", bizStep="unpacking")])
+    assert [i for i, _ in got] == [8, 9, 10]
+
+    # Trace back still lists the unpacked pallet, with the events the item was on it.
+    back = json.loads(trace("trace", "back", d, items[1], "--json").stdout)
+    on = [b for b in back if b["code"] == pallet]
+    assert [(b["depth"], b["from"], b["to"]) for b in on] == [(2, 8, 10)]
+    assert [(b["from"], b["to"]) for b in back if b["code"] == CASE] == [(3, None)]
+    text = trace("trace", "back", d, items[1]).stdout.decode()
+    assert f"{pallet}  (inside over events 8-10)" in text and f"{CASE}  (inside since event 3)" in text
+
+    # History names the pallet, two levels out, for the event that names only it.
+    lines = trace("history", d, items[1]).stdout.decode().splitlines()
+    shipped = [ln for ln in lines if ln.split()[0] == "9"]
+    assert len(shipped) == 1 and shipped[0].endswith(f"via {pallet} (depth 2)")
+    assert not any("via" in ln for ln in lines if ln.split()[0] in ("0", "2"))  # its own events
+
+    # Where did the lot go, and where from: the pallet shipment, four items.
+    us, wholesaler = canonical(us), canonical(wholesaler)  # parties are stored as Digital Links
+    to = json.loads(trace("where", d, LOT, "--to", "--json").stdout)
+    assert [(w["event"], w["type"], w["party"], w["count"], w["bizStep"]) for w in to] == \
+        [(9, "owning_party", wholesaler, 4, "shipping")]
+    frm = json.loads(trace("where", d, LOT, "--from", "--json").stdout)
+    assert [(w["event"], w["party"], w["count"]) for w in frm] == [(9, us, 4)]
+    assert f"{wholesaler}  4" in trace("where", d, LOT, "--to").stdout.decode()
+    r = trace("where", d, LOT, expect=2)
+    assert b"--to | --from" in r.stderr
+    r = trace("where", d, "https://id.gs1.org/01/09506000134352/10/NONE", "--to", expect=2)
+    assert b"not in this ledger" in r.stderr
+
+
+def test_containment_cycle_is_refused(dairy):
+    _, d, items = dairy
+    story(d, items)
+    before = size(d)
+    r = trace("event", "add", d, "-", input=json.dumps(
+        {"type": "AggregationEvent", "eventTime": "2026-11-24T08:00:00+08:00", "eventTimeZoneOffset": "+08:00",
+         "action": "ADD", "bizStep": "packing", "parentID": items[2], "childEPCs": [CASE]}).encode(), expect=2)
+    assert b"cycle" in r.stderr and CASE.encode() in r.stderr and items[2].encode() in r.stderr
+    assert size(d) == before
 
 
 def test_bad_events_leave_the_ledger_as_it_was(dairy):

@@ -3,8 +3,11 @@
  * containers (packing, moving between containers, unpacking one child or
  * emptying a container, plain observations), and for every code the events
  * trace_query_history() returns are compared with those a plain model of
- * container stays predicts: the code's own events (depth 0) and each
- * container's events while the code was inside it, however deep (depth 1).
+ * container stays predicts: the code's own events (depth 0, via the code)
+ * and each container's events while the code was inside it, however deep
+ * (depth: how many containers out, via: that container; an event reaching
+ * the code several ways counts through the closest), and the stretch
+ * trace_query_interval() gives holds the event.
  * A stay ends after its unpacking event, as docs/FORMAT.md §2.9.2 says.
  * Usage: test-history-model [SEED] [ROUNDS]
  */
@@ -35,23 +38,24 @@ static int in_event[NEVENTS][NCODES];
 static stay stays[NCODES][NEVENTS];
 static int nstays[NCODES], open_stay[NCODES];
 static int expect[NEVENTS], expect_depth[NEVENTS];
+static unsigned expect_via[NEVENTS];	/* bit per code: the containers at that depth */
 
-static void model(int c, uint64_t lo, uint64_t hi, int own, int nesting)
+static void model(int c, uint64_t lo, uint64_t hi, int nesting)
 {
 	if (nesting > 20)
 		return;
 	for (uint64_t i = lo; i < hi && i < NEVENTS; i++)
 		if (in_event[i][c]) {
-			if (!expect[i])
-				expect[i] = 1, expect_depth[i] = 1;
-			if (own)
-				expect_depth[i] = 0;
+			if (!expect[i] || nesting < expect_depth[i])
+				expect[i] = 1, expect_depth[i] = nesting, expect_via[i] = 0;
+			if (nesting == expect_depth[i])
+				expect_via[i] |= 1u << c;
 		}
 	for (int s = 0; s < nstays[c]; s++) {
 		uint64_t a = stays[c][s].from > lo ? stays[c][s].from : lo;
 		uint64_t b = stays[c][s].to < hi ? stays[c][s].to : hi;
 		if (a < b)
-			model(stays[c][s].parent, a, b, 0, nesting + 1);
+			model(stays[c][s].parent, a, b, nesting + 1);
 	}
 }
 
@@ -137,13 +141,13 @@ static void round_once(const char *dir, int r)
 		trace_event_free(e);
 	}
 	for (int c = 0; c < NCODES && test_failures == 0; c++) {
-		int seen = 0, got[NEVENTS] = { 0 }, depth[NEVENTS];
+		int seen = 0, got[NEVENTS] = { 0 }, depth[NEVENTS], via[NEVENTS];
 		for (int i = 0; i < n; i++)
 			seen |= in_event[i][c];
 		if (!seen)
 			continue;
 		memset(expect, 0, sizeof expect);
-		model(c, 0, OPEN, 1, 0);
+		model(c, 0, OPEN, 0);
 		trace_query *q;
 		int rc, count = 0;
 		uint64_t last = 0;
@@ -152,8 +156,18 @@ static void round_once(const char *dir, int r)
 			uint64_t ix = trace_query_event_index(q);
 			CHECK(ix < NEVENTS && (count == 0 || ix > last));	/* in order, once each */
 			if (ix < NEVENTS) {
+				const char *v = trace_query_via(q);
+				uint64_t from = 0, to = 0;
 				got[ix] = 1;
 				depth[ix] = (int)trace_query_depth(q);
+				via[ix] = v && strncmp(v, "urn:example:c:", 14) == 0 ? atoi(v + 14) : -1;
+				/* A container's event lies within the stay; the code's own have none. */
+				if (depth[ix] > 0) {
+					CHECK_OK(trace_query_interval(q, &from, &to));
+					CHECK(from <= ix && ix <= to);
+				} else {
+					CHECK_RC(trace_query_interval(q, &from, &to), TRACE_ENOTFOUND);
+				}
 			}
 			last = ix;
 			count++;
@@ -161,9 +175,11 @@ static void round_once(const char *dir, int r)
 		CHECK(rc == TRACE_ITEROVER);
 		trace_query_free(q);
 		for (int i = 0; i < n; i++)
-			if (got[i] != expect[i] || (got[i] && depth[i] != expect_depth[i])) {
-				fprintf(stderr, "round %d, %s, event %d: got %d (depth %d), expected %d (depth %d)\n", r,
-				        name[c], i, got[i], got[i] ? depth[i] : -1, expect[i], expect_depth[i]);
+			if (got[i] != expect[i] ||
+			    (got[i] && (depth[i] != expect_depth[i] || via[i] < 0 || !(expect_via[i] >> via[i] & 1)))) {
+				fprintf(stderr, "round %d, %s, event %d: got %d (depth %d via %d), expected %d (depth %d via mask %x)\n",
+				        r, name[c], i, got[i], got[i] ? depth[i] : -1, got[i] ? via[i] : -1, expect[i],
+				        expect_depth[i], expect_via[i]);
 				test_failures++;
 				break;
 			}
