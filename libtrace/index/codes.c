@@ -55,7 +55,7 @@ static int try_canonical(char **out, const char *text)
 
 /*
  * A batch number is unique only within its product, so a lot's identity
- * always names the product (docs/FORMAT.md §2.7): the GTIN for GS1, the
+ * always names the product (docs/FORMAT.md §2.9.2): the GTIN for GS1, the
  * 7-digit drug identifier for NMPA, the DI for MA, the prefix for native
  * codes.  An item with no product to name cannot carry a lot.
  */

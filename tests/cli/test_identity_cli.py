@@ -139,10 +139,10 @@ def test_lot_identity_of_each_scheme(ledger):
 
 
 @pytest.mark.parametrize("args", [
-    ("--native", "ACME", "--count", "3600"),
+    ("--native", "X1", "--count", "3447"),
     ("--gtin", "09506000134352", "--lot", "L" * 20, "--count", "20000"),
     ("--gtin", "09506000134352", "--lot", "L" * 15, "--count", "20000"),
-], ids=["native-3600", "gs1-lot20-20000", "gs1-lot15-20000"])
+], ids=["native-3447", "gs1-lot20-20000", "gs1-lot15-20000"])
 def test_issuance_into_a_ledger_at_the_limits(ledger, tmp_path, args):
     trace("code", "issue", *args, "--ledger", ledger, "--out", tmp_path / "codes").stdout
     n = int(args[-1])
