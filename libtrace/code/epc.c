@@ -345,6 +345,8 @@ int trace_code_epc_urn(trace_buf *out, const trace_code *c, int gcp_length)
 		const char *cpsn = trace_code_find(c, "8011");
 		if (IS("8010") && cpsn == NULL)
 			return trace__fail(TRACE_EINVAL, "a CPID without its serial (8011) has no EPC URN");
+		if (cpsn && cpsn[0] == '0' && cpsn[1])
+			return trace__fail(TRACE_EINVAL, "CPID serial (8011) %s has leading zeros, which a CPI URN cannot carry", cpsn);
 		if (strlen(v) <= g || !trace__is_digits(v, g))
 			return trace__fail(TRACE_EINVAL, "%s %s does not start with a %zu-digit company prefix",
 			                   IS("401") ? "GINC" : "CPID", v, g);

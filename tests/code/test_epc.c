@@ -121,6 +121,15 @@ static void test_rejects(void)
 		CHECK_BUF(trace_code_epc_urn(&b_, c, 7), "urn:epc:id:sgln:0614141.12345.0");
 		trace_code_free(c);
 	}
+	/* TDS: a CPI serial is a number without leading zeros; (8011) allows them. */
+	c = parse_ok("(8010)0614141ABC(8011)007", 0, 0);
+	if (c) {
+		CHECK_RC(trace_code_epc_urn(&b, c, 7), TRACE_EINVAL);
+		CHECK_MSG("leading zeros");
+		trace_code_free(c);
+	}
+	CHECK_RC(trace_code_parse(&c, "urn:epc:id:cpi:0614141.ABC.007", 0, 0), TRACE_EINVAL);
+	CHECK_MSG("without leading zeros");
 	c = parse_ok("(8010)0614141ABC", 0, 0);
 	if (c) {
 		CHECK_RC(trace_code_epc_urn(&b, c, 7), TRACE_EINVAL);
