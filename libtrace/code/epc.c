@@ -41,7 +41,13 @@ static const scheme schemes[] = {
 	{ "id:cpi", "8010", 0, 3 },
 	{ "id:upui", "01", 13, 3 },
 	{ "class:lgtin", "01", 13, 3 },
+	/* Class-level patterns: the serial field is "*", the key stands alone. */
 	{ "idpat:sgtin", "01", 13, 3 },
+	{ "idpat:itip", "8006", 13, 5 },
+	{ "idpat:grai", "8003", 12, 3 },
+	{ "idpat:gdti", "253", 12, 3 },
+	{ "idpat:sgcn", "255", 12, 3 },
+	{ "idpat:cpi", "8010", 0, 3 },
 };
 
 static int hexval(int c)
@@ -96,6 +102,9 @@ static int build(trace__elems *l, const scheme *sc, const char *s, const size_t 
 		return cpl < 6 || cpl > 12
 		       ? trace__fail(TRACE_EINVAL, "EPC URN at position %zu: the company prefix must have 6 to 12 digits", off[0])
 		       : rc;
+	int last = sc->nparts - 1, pat = strncmp(sc->name, "idpat:", 6) == 0;
+	if (pat && !(len[last] == 1 && s[off[last]] == '*'))
+		return trace__fail(TRACE_EINVAL, "EPC URN at position %zu: only the \"*\" pattern of the serial is supported", off[last]);
 	if (sc->refs_digits) {
 		if ((rc = digits_part(s, off[1], len[1], "reference")))
 			return rc;
@@ -148,6 +157,8 @@ static int build(trace__elems *l, const scheme *sc, const char *s, const size_t 
 		memcpy(key, cp, cpl);
 		memcpy(key + cpl, ref, rl);
 		add_check(key, 12);
+		if (pat)
+			return trace__elems_add(l, trace__ai_lookup(ai, 3), ai, 3, key, 13, off[0]);
 		if ((rc = digits_part(s, off[2], len[2], "coupon serial")))
 			return rc;
 		if (len[2] > 12)
@@ -162,7 +173,7 @@ static int build(trace__elems *l, const scheme *sc, const char *s, const size_t 
 			return trace__fail(TRACE_EINVAL, "EPC URN at position %zu: CPI part reference must make at most 30 characters with the prefix", off[1]);
 		memcpy(key, cp, cpl);
 		memcpy(key + cpl, tmp->p, tmp->len);
-		if ((rc = trace__elems_add(l, trace__ai_lookup(ai, 4), ai, 4, key, cpl + tmp->len, off[0])))
+		if ((rc = trace__elems_add(l, trace__ai_lookup(ai, 4), ai, 4, key, cpl + tmp->len, off[0])) || pat)
 			return rc;
 		if ((rc = digits_part(s, off[2], len[2], "CPI serial")))
 			return rc;
@@ -177,6 +188,8 @@ static int build(trace__elems *l, const scheme *sc, const char *s, const size_t 
 		memcpy(key + n + cpl, ref, rl);
 		add_check(key + n, 12);
 		n += 13;
+		if (pat)
+			return trace__elems_add(l, trace__ai_lookup(ai, strlen(ai)), ai, strlen(ai), key, n, off[0]);
 		if ((rc = decode(tmp, s, off[2], len[2])))
 			return rc;
 		if (tmp->len > 17)
@@ -195,8 +208,7 @@ static int build(trace__elems *l, const scheme *sc, const char *s, const size_t 
 		memcpy(key + cpl, tmp->p, tmp->len);
 		return trace__elems_add(l, trace__ai_lookup(ai, strlen(ai)), ai, strlen(ai), key, cpl + tmp->len, off[0]);
 	}
-	/* Serial or lot of SGTIN / ITIP / LGTIN. */
-	int last = sc->nparts - 1;
+	/* Serial or lot of SGTIN / ITIP / LGTIN, TPX of UPUI. */
 	if (strcmp(sc->name, "id:sgtin") == 0 || strcmp(sc->name, "id:itip") == 0 ||
 	    strcmp(sc->name, "class:lgtin") == 0 || strcmp(sc->name, "id:upui") == 0) {
 		const char *sai = sc->name[0] == 'c' ? "10" : strcmp(sc->name, "id:upui") == 0 ? "235" : "21";
@@ -204,8 +216,6 @@ static int build(trace__elems *l, const scheme *sc, const char *s, const size_t 
 			return rc;
 		return trace__elems_add(l, trace__ai_lookup(sai, strlen(sai)), sai, strlen(sai), (const char *)tmp->p, tmp->len, off[last]);
 	}
-	if (strcmp(sc->name, "idpat:sgtin") == 0 && !(len[last] == 1 && s[off[last]] == '*'))
-		return trace__fail(TRACE_EINVAL, "EPC URN at position %zu: only the \"*\" pattern of the serial is supported", off[last]);
 	return TRACE_OK;
 }
 
@@ -331,6 +341,13 @@ int trace_code_epc_urn(trace_buf *out, const trace_code *c, int gcp_length)
 		trace__sbuf_printf(&b, "urn:epc:id:itip:%.*s.%c%.*s.%.2s.%.2s.", (int)g, v + 1, v[0],
 		                   (int)(12 - g), v + 1 + g, v + 14, v + 16);
 		put_escaped(&b, ser, strlen(ser));
+	} else if (IS("8006") && !lot) {
+		trace__sbuf_printf(&b, "urn:epc:idpat:itip:%.*s.%c%.*s.%.2s.%.2s.*", (int)g, v + 1, v[0],
+		                   (int)(12 - g), v + 1 + g, v + 14, v + 16);
+	} else if ((IS("8003") && strlen(v) == 14) || (IS("253") && strlen(v) == 13) || (IS("255") && strlen(v) == 13)) {
+		const char *k = IS("8003") ? v + 1 : v;
+		trace__sbuf_printf(&b, "urn:epc:idpat:%s:%.*s.%.*s.*", IS("8003") ? "grai" : IS("253") ? "gdti" : "sgcn",
+		                   (int)g, k, (int)(12 - g), k + g);
 	} else if (IS("8003") && strlen(v) > 14) {
 		trace__sbuf_printf(&b, "urn:epc:id:grai:%.*s.%.*s.", (int)g, v + 1, (int)(12 - g), v + 1 + g);
 		put_escaped(&b, v + 14, strlen(v + 14));
@@ -343,17 +360,15 @@ int trace_code_epc_urn(trace_buf *out, const trace_code *c, int gcp_length)
 		trace__sbuf_printf(&b, "urn:epc:id:sgcn:%.*s.%.*s.%s", (int)g, v, (int)(12 - g), v + g, v + 13);
 	} else if (IS("401") || IS("8010")) {
 		const char *cpsn = trace_code_find(c, "8011");
-		if (IS("8010") && cpsn == NULL)
-			return trace__fail(TRACE_EINVAL, "a CPID without its serial (8011) has no EPC URN");
 		if (cpsn && cpsn[0] == '0' && cpsn[1])
 			return trace__fail(TRACE_EINVAL, "CPID serial (8011) %s has leading zeros, which a CPI URN cannot carry", cpsn);
 		if (strlen(v) <= g || !trace__is_digits(v, g))
 			return trace__fail(TRACE_EINVAL, "%s %s does not start with a %zu-digit company prefix",
 			                   IS("401") ? "GINC" : "CPID", v, g);
-		trace__sbuf_printf(&b, "urn:epc:id:%s:%.*s.", IS("401") ? "ginc" : "cpi", (int)g, v);
+		trace__sbuf_printf(&b, "urn:epc:%s:%.*s.", IS("401") ? "id:ginc" : cpsn ? "id:cpi" : "idpat:cpi", (int)g, v);
 		put_escaped(&b, v + g, strlen(v + g));
-		if (cpsn)
-			trace__sbuf_printf(&b, ".%s", cpsn);
+		if (IS("8010"))
+			trace__sbuf_printf(&b, ".%s", cpsn ? cpsn : "*");
 	} else if (IS("402")) {
 		trace__sbuf_printf(&b, "urn:epc:id:gsin:%.*s.%.*s", (int)g, v, (int)(16 - g), v + g);
 	} else if (IS("8017") || IS("8018")) {

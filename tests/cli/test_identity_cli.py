@@ -28,6 +28,14 @@ KEYS = [
     ("ITIP", "urn:epc:id:itip:4012345.011111.01.02.987", "/8006/040123451111180102/21/987"),
     ("UPUI", "urn:epc:id:upui:4012345.012345.51qIgY)%3C%26Jp3*", "/01/04012345123456/235/51qIgY%29%3C%26Jp3%2A"),
     ("PGLN", "urn:epc:id:pgln:0614141.12345", "/417/0614141123452"),
+    # Class level: a lot of a GTIN, and patterns that leave the serial out.
+    ("LGTIN", "urn:epc:class:lgtin:4012345.012345.Lot987", "/01/04012345123456/10/Lot987"),
+    ("idpat-sgtin", "urn:epc:idpat:sgtin:4012345.012345.*", "/01/04012345123456"),
+    ("idpat-itip", "urn:epc:idpat:itip:4012345.011111.01.02.*", "/8006/040123451111180102"),
+    ("idpat-grai", "urn:epc:idpat:grai:0614141.12345.*", "/8003/00614141123452"),
+    ("idpat-gdti", "urn:epc:idpat:gdti:0614141.12345.*", "/253/0614141123452"),
+    ("idpat-sgcn", "urn:epc:idpat:sgcn:4012345.67890.*", "/255/4012345678901"),
+    ("idpat-cpi", "urn:epc:idpat:cpi:0614141.5PQ7%2FZ43.*", "/8010/06141415PQ7%2FZ43"),
 ]
 
 

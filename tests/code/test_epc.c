@@ -130,12 +130,9 @@ static void test_rejects(void)
 	}
 	CHECK_RC(trace_code_parse(&c, "urn:epc:id:cpi:0614141.ABC.007", 0, 0), TRACE_EINVAL);
 	CHECK_MSG("without leading zeros");
-	c = parse_ok("(8010)0614141ABC", 0, 0);
-	if (c) {
-		CHECK_RC(trace_code_epc_urn(&b, c, 7), TRACE_EINVAL);
-		CHECK_MSG("serial (8011)");
-		trace_code_free(c);
-	}
+	/* A pattern's serial is "*" and nothing else. */
+	CHECK_RC(trace_code_parse(&c, "urn:epc:idpat:grai:0614141.12345.1", 0, 0), TRACE_EINVAL);
+	CHECK_MSG("\"*\" pattern");
 	/* The first primary key decides, as for the canonical key. */
 	c = parse_ok("(00)106141411234567897(01)09506000134352(21)X", 0, TRACE_CODE_NO_ASSOCIATIONS);
 	if (c) {
@@ -185,6 +182,11 @@ static void test_one_identity(void)
 		{ "PGLN", "urn:epc:id:pgln:0614141.12345", "https://id.gs1.org/417/0614141123452" },
 		{ "LGTIN", "urn:epc:class:lgtin:4012345.012345.Lot987", "https://id.gs1.org/01/04012345123456/10/Lot987" },
 		{ "idpat", "urn:epc:idpat:sgtin:4012345.012345.*", "https://id.gs1.org/01/04012345123456" },
+		{ "idpat:itip", "urn:epc:idpat:itip:4012345.011111.01.02.*", "https://id.gs1.org/8006/040123451111180102" },
+		{ "idpat:grai", "urn:epc:idpat:grai:0614141.12345.*", "https://id.gs1.org/8003/00614141123452" },
+		{ "idpat:gdti", "urn:epc:idpat:gdti:0614141.12345.*", "https://id.gs1.org/253/0614141123452" },
+		{ "idpat:sgcn", "urn:epc:idpat:sgcn:4012345.67890.*", "https://id.gs1.org/255/4012345678901" },
+		{ "idpat:cpi", "urn:epc:idpat:cpi:0614141.5PQ7%2FZ43.*", "https://id.gs1.org/8010/06141415PQ7%2FZ43" },
 	};
 	static const char *const hosts[] = { "https://id.gs1.org", "https://example.com",
 	                                     "http://example.com/some/stem", "HTTPS://shop.example.cn:8443/p" };
