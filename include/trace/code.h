@@ -196,9 +196,13 @@ TRACE_API int trace_code_digital_link(trace_buf *out, const trace_code *c, const
  *
  * The URN names the code's first primary key in input order (the one its
  * canonical string names), by scheme:
- * SGTIN (01+21), LGTIN class (01+10), SGTIN pattern (01 alone), SSCC (00),
- * SGLN (414, extension 254 or "0"), PGLN (417), GRAI (8003 with serial),
- * GIAI (8004), ITIP (8006+21), GSRN (8018), GSRNP (8017), GDTI (253 with serial).
+ * SGTIN (01+21), UPUI (01+235), LGTIN class (01+10), SGTIN pattern (01
+ * alone), SSCC (00), SGLN (414, extension 254 or "0"; a (254) of "0" has no
+ * URN, since "0" stands for no extension), PGLN (417), GRAI (8003 with serial),
+ * GIAI (8004), ITIP (8006+21), GSRN (8018), GSRNP (8017), GDTI (253 with
+ * serial), SGCN (255 with serial), GINC (401), GSIN (402), CPI (8010+8011);
+ * and the class-level patterns ("idpat", serial "*") of a GRAI, GDTI or SGCN
+ * without serial, an ITIP without serial or lot, and a CPID without 8011.
  * @param[in] gcp_length length of the GS1 Company Prefix inside the key, 6 to 12.
  * @return TRACE_OK; TRACE_EINVAL (not GS1, bad prefix length, no EPC scheme
  *         for these AIs, or a value an EPC URN cannot carry); TRACE_ENOMEM.

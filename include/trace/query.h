@@ -74,8 +74,9 @@ TRACE_API int trace_ledger_set_param(trace_ledger *l, int param, int64_t value);
  * sale, selling a recalled code) are recorded and flagged; a move that a
  * safety interlock forbids fails the whole batch with TRACE_EREFUSED.
  * @param[out] first_index index of the first event; may be NULL.
- * @return TRACE_OK, TRACE_EINVAL (an event is invalid: which and why),
- *         TRACE_ELIMIT, TRACE_EREFUSED (naming the code and the rule), TRACE_EIO, TRACE_ENOMEM.
+ * @return TRACE_OK, TRACE_EINVAL (an event is invalid: which and why; this
+ *         includes a lot number on an item with no product to name the lot
+ *         within, see docs/FORMAT.md §2.9.2), TRACE_ELIMIT, TRACE_EREFUSED (naming the code and the rule), TRACE_EIO, TRACE_ENOMEM.
  *         On failure the ledger is exactly as before.
  * @since 1.0
  */

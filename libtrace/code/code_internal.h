@@ -95,6 +95,11 @@ int trace__gs1_finish(trace_code **out, trace__elems *l, unsigned flags);
 int trace__parse_bracketed(trace__elems *l, const char *s, size_t len, size_t base);
 int trace__parse_element_string(trace__elems *l, const char *s, size_t len, size_t base);
 int trace__parse_digital_link(trace__elems *l, const char *s, size_t len, unsigned flags);
+/* 1 if @s is an http(s) URI on any host whose path ends in a GS1 key path: read from
+ * the right, /AI/value pairs reach a primary key whose value has the key's shape
+ * (its fixed digits; 4 leading digits for GINC, GIAI and CPID).  Such a URI is a
+ * Digital Link: refused when malformed, never kept as an opaque identifier. */
+int trace__dl_claims(const char *s);
 int trace__parse_epc_urn(trace__elems *l, const char *s, size_t len);
 
 /* Digital Link layout shared by the parser and the formatter (dl_format.c). */

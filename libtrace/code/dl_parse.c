@@ -11,7 +11,9 @@
  * Values are percent-decoded ('+' is a plus in the path, a space in the
  * query); %00 and empty values are rejected.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "trace/error.h"
 #include "code_internal.h"
@@ -331,4 +333,76 @@ int trace__parse_digital_link(trace__elems *l, const char *s, size_t len, unsign
 	int rc = parse_uri(l, s, len, flags, &tmp);
 	trace__sbuf_free(&tmp);
 	return rc;
+}
+
+/* Digits the key's value must start with: its leading fixed-length numeric components. */
+static size_t fixed_digits(const char *spec, int *more)
+{
+	size_t n = 0;
+	const char *p = spec;
+	*more = 0;
+	while (*p == 'N' && p[1] >= '1' && p[1] <= '9') {
+		n += (size_t)strtoul(p + 1, (char **)&p, 10);
+		p += strcspn(p, " ");
+		while (*p == ' ')
+			p++;
+	}
+	*more = *p != '\0';
+	return n;
+}
+
+/* Whether raw path segment @v could be the value of primary key @e. */
+static int key_shaped(const trace__ai_entry *e, const char *ai, const char *v, size_t len)
+{
+	size_t d = 0;
+	while (d < len && v[d] >= '0' && v[d] <= '9')
+		d++;
+	int more;
+	size_t need = fixed_digits(e->spec, &more);
+	if (need == 0)	/* GINC, GIAI, CPID: a GS1 Company Prefix (4 digits or more) comes first */
+		return d >= 4;
+	if (strcmp(ai, "01") == 0)	/* GTIN-8, -12 and -13 too: refused by the parser, not kept */
+		return d == len && (len == 8 || len == 12 || len == 13 || len == 14);
+	return d >= need && (more || d == len);
+}
+
+int trace__dl_claims(const char *s)
+{
+	size_t len = strnlen(s, TRACE__CODE_MAX_TEXT + 1), pos;
+	if (len > TRACE__CODE_MAX_TEXT)
+		return 0;
+	if (strncasecmp(s, "https://", 8) == 0)
+		pos = 8;
+	else if (strncasecmp(s, "http://", 7) == 0)
+		pos = 7;
+	else
+		return 0;
+	while (pos < len && s[pos] != '/' && s[pos] != '?' && s[pos] != '#')
+		pos++;
+	size_t end = pos;
+	while (end < len && s[end] != '?' && s[end] != '#')
+		end++;
+	/* Walk /AI/value pairs back from the end of the path, as the parser does. */
+	for (size_t vend = end; vend > pos;) {
+		size_t vstart = vend;
+		while (vstart > pos && s[vstart - 1] != '/')
+			vstart--;
+		if (vstart <= pos + 1)
+			return 0;
+		size_t aend = vstart - 1, astart = aend;
+		while (astart > pos && s[astart - 1] != '/')
+			astart--;
+		size_t alen = aend - astart;
+		const trace__ai_entry *e = alen >= 2 && alen <= 4 && trace__is_digits(s + astart, alen)
+		                           ? trace__ai_lookup(s + astart, alen) : NULL;
+		if (e == NULL || astart == pos)
+			return 0;
+		if (e->flags & AI_PKEY) {
+			char ai[5] = { 0 };
+			memcpy(ai, s + astart, alen);
+			return key_shaped(e, ai, s + vstart, vend - vstart);
+		}
+		vend = astart - 1;
+	}
+	return 0;
 }

@@ -2,7 +2,8 @@
  * event/ident: identifiers in events.  Codes, classes, locations, parents and
  * parties are stored in the code module's canonical form; a URI the code
  * module does not know (urn:epc:id:bic:..., a web URI of one's own) is kept
- * as an opaque identifier, byte for byte.
+ * as an opaque identifier, byte for byte.  A GS1 Digital Link on any host is
+ * the code module's: a malformed one is refused, not kept.
  */
 #include <ctype.h>
 #include <string.h>
@@ -27,9 +28,38 @@ static int hexd(int c)
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
 
+/*
+ * Offset of the first character that can disguise an identifier on a screen
+ * or in a report, or -1: C1 controls (U+0080..U+009F) and the bidirectional
+ * formatting characters (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), which reorder or hide the text around them.  @s is UTF-8.
+ */
+static long disguise_at(const char *s, unsigned *cp)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	for (size_t i = 0; p[i]; i++) {
+		unsigned c = 0;
+		if (p[i] == 0xC2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F)
+			c = p[i + 1];
+		else if (p[i] == 0xD8 && p[i + 1] == 0x9C)
+			c = 0x061C;
+		else if (p[i] == 0xE2 && p[i + 1] == 0x80 && (p[i + 2] == 0x8E || p[i + 2] == 0x8F ||
+		         (p[i + 2] >= 0xAA && p[i + 2] <= 0xAE)))
+			c = 0x2000 | (p[i + 2] & 0x3F);
+		else if (p[i] == 0xE2 && p[i + 1] == 0x81 && p[i + 2] >= 0xA6 && p[i + 2] <= 0xA9)
+			c = 0x2040 | (p[i + 2] & 0x3F);
+		if (c) {
+			*cp = c;
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
 int trace__ev_is_uri(const char *s)
 {
-	if (s == NULL || !isalpha((unsigned char)s[0]))
+	unsigned cp;
+	if (s == NULL || !isalpha((unsigned char)s[0]) || disguise_at(s, &cp) >= 0)
 		return 0;
 	size_t i = 1;
 	while (isalnum((unsigned char)s[i]) || s[i] == '+' || s[i] == '-' || s[i] == '.')
@@ -61,7 +91,7 @@ static int claimed(const char *s)
 		h = s + 8;
 	else if (strncasecmp(s, "http://", 7) == 0)
 		h = s + 7;
-	return h != NULL && strncasecmp(h, "id.gs1.org/", 11) == 0;
+	return (h != NULL && strncasecmp(h, "id.gs1.org/", 11) == 0) || trace__dl_claims(s);
 }
 
 int trace__ev_canonical_id(char **out, const char *text, const char *what)
@@ -85,7 +115,19 @@ int trace__ev_canonical_id(char **out, const char *text, const char *what)
 		*out = trace__strdup(text);
 		return *out ? TRACE_OK : trace__oom();
 	}
+	unsigned cp;
+	long at = disguise_at(text, &cp);
+	if (at >= 0)
+		return trace__fail(TRACE_EINVAL, "%s: byte %ld holds U+%04X, a %s character: an identifier may not "
+		                   "carry C1 controls or bidirectional formatting that disguise it on a screen",
+		                   what, at, cp, cp < 0x100 ? "C1 control" : "bidirectional formatting");
 	if (rc == TRACE_EINVAL || rc == TRACE_EUNSUPPORTED || rc == TRACE_ELIMIT) {
+		if (is_uri && claimed(text)) {
+			trace__error_prefix("%s: \"%.100s\" is a GS1 code (EPC URN or Digital Link) and is malformed",
+			                    what, text);
+			trace__error_recode(TRACE_EINVAL);
+			return TRACE_EINVAL;
+		}
 		trace__error_prefix("%s: \"%.100s\" is neither a valid code nor an absolute URI", what, text);
 		trace__error_recode(TRACE_EINVAL);
 		return TRACE_EINVAL;

@@ -22,10 +22,15 @@ static trace_event view(const trace_event *ev, int role, size_t c0, size_t c1, s
 	return v;
 }
 
+/* The size @v will have in the log: appending adds a recordTime to an event
+ * without one, so it is measured with the widest one (a 9-byte integer). */
 static int encoded_size(size_t *out, const trace_event *v)
 {
 	trace_buf b = TRACE_BUF_INIT;
-	int rc = trace__ev_encode(&b, v, 0);
+	trace_event m = *v;
+	if (m.record_time == TRACE__EV_NO_TIME)
+		m.record_time = TRACE__EV_TIME_MAX;
+	int rc = trace__ev_encode(&b, &m, 0);
 	*out = b.size;
 	trace_buf_dispose(&b);
 	return rc;

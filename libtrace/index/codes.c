@@ -8,6 +8,7 @@
 #include "trace/code.h"
 #include "trace/error.h"
 #include "index_internal.h"
+#include "../code/code_internal.h"
 #include "../event/event_internal.h"
 #include "../error_internal.h"
 #include "../util/alloc.h"
@@ -20,32 +21,103 @@ int trace__code_canonical(char **out, const char *text)
 	return trace__ev_canonical_id(out, text, "code");
 }
 
+/* "lot:<scheme>:<product>:<lot, percent-encoded>", for lots no code scheme can write. */
+static int lot_uri(char **out, const char *scheme, const char *product, size_t plen, const char *lot)
+{
+	trace__sbuf b = TRACE__SBUF_INIT;
+	trace__sbuf_printf(&b, "lot:%s:%.*s:", scheme, (int)plen, product);
+	trace__pct_encode(&b, lot, strlen(lot));
+	trace__sbuf_putc(&b, 0);
+	if (b.oom) {
+		trace__sbuf_free(&b);
+		return trace__oom();
+	}
+	*out = (char *)b.p;
+	return TRACE_OK;
+}
+
+/* The canonical code of @text if it parses, else NULL with no error left behind. */
+static int try_canonical(char **out, const char *text)
+{
+	trace_code *c = NULL;
+	int rc = trace_code_parse(&c, text, TRACE_CODE_FORM_AUTO, 0);
+	*out = NULL;
+	if (rc == TRACE_ENOMEM)
+		return rc;
+	if (rc) {
+		trace_error_clear();
+		return TRACE_OK;
+	}
+	*out = trace__strdup(trace_code_canonical(c));
+	trace_code_free(c);
+	return *out ? TRACE_OK : trace__oom();
+}
+
+/*
+ * A batch number is unique only within its product, so a lot's identity
+ * always names the product (docs/FORMAT.md §2.9.2): the GTIN for GS1, the
+ * 7-digit drug identifier for NMPA, the DI for MA, the prefix for native
+ * codes.  An item with no product to name cannot carry a lot.
+ */
 int trace__lot_code(char **out, const char *item, const char *lot)
 {
 	trace_code *c = NULL;
-	char buf[512];
-	const char *gtin = NULL;
+	*out = NULL;
 	int rc = trace_code_parse(&c, item, TRACE_CODE_FORM_AUTO, 0);
-	/* Only a code that is not GS1 falls back to "lot:": a failed
-	 * allocation must not index the lot under another name. */
 	if (rc == TRACE_ENOMEM)
 		return rc;
-	if (rc == TRACE_OK)
-		gtin = trace_code_find(c, "01");
-	if (gtin) {
-		/* The lot of a GS1 item is its GTIN with AI (10). */
-		snprintf(buf, sizeof buf, "(01)%s(10)%s", gtin, lot);
-		trace_code_free(c);
-		rc = trace__code_canonical(out, buf);
-		if (rc == TRACE_OK || rc == TRACE_ENOMEM)
-			return rc;
+	const char *v;
+	if (rc == TRACE_OK && trace_code_scheme(c) == TRACE_CODE_GS1 &&
+	    ((v = trace_code_find(c, "01")) != NULL || (v = trace_code_find(c, "8006")) != NULL)) {
+		char gtin[15];
+		memcpy(gtin, v, 14);
+		gtin[14] = 0;
+		/* Through a Digital Link, so no character of the lot can start another AI. */
+		char dl[64 + 3 * 20];
+		size_t n = (size_t)snprintf(dl, sizeof dl, "https://id.gs1.org/01/%s/10/", gtin);
+		rc = TRACE_OK;
+		if (strlen(lot) <= 20) {
+			trace__sbuf b = TRACE__SBUF_INIT;
+			trace__pct_encode(&b, lot, strlen(lot));
+			trace__sbuf_putc(&b, 0);
+			if (b.oom)
+				rc = trace__oom();
+			else
+				snprintf(dl + n, sizeof dl - n, "%s", (const char *)b.p);
+			trace__sbuf_free(&b);
+			if (rc == TRACE_OK)
+				rc = try_canonical(out, dl);
+		}
+		if (rc == TRACE_OK && *out == NULL)
+			rc = lot_uri(out, "gtin", gtin, 14, lot);
+	} else if (rc == TRACE_OK && trace_code_scheme(c) == TRACE_CODE_NMPA) {
+		v = trace_code_find(c, "drug_id");
+		rc = lot_uri(out, "nmpa", v, strlen(v), lot);
+	} else if (rc == TRACE_OK && trace_code_scheme(c) == TRACE_CODE_MA) {
+		/* The MA code of the lot itself when the batch fits an L segment. */
+		char buf[256];
+		v = trace_code_find(c, "di");
+		size_t dl = strlen(v), ll = strlen(lot);
+		rc = TRACE_OK;
+		if (dl + ll + 3 <= sizeof buf && strchr(lot, '.') == NULL) {
+			memcpy(buf, v, dl);
+			memcpy(buf + dl, ".L", 2);
+			memcpy(buf + dl + 2, lot, ll + 1);
+			rc = try_canonical(out, buf);
+		}
+		if (rc == TRACE_OK && *out == NULL)
+			rc = lot_uri(out, "ma", v, strlen(v), lot);
+	} else if (rc == TRACE_OK && trace_code_scheme(c) == TRACE_CODE_NATIVE) {
+		v = trace_code_find(c, "prefix");
+		rc = lot_uri(out, "native", v, strlen(v), lot);
 	} else {
-		trace_code_free(c);
+		trace_error_clear();
+		rc = trace__fail(TRACE_EINVAL, "lot \"%.40s\" of item \"%.100s\": the item names no product (a GTIN, "
+		                 "NMPA drug identifier, MA product or native prefix), and a batch number alone "
+		                 "does not identify a lot", lot, item);
 	}
-	trace_error_clear();
-	snprintf(buf, sizeof buf, "lot:%s", lot);
-	*out = trace__strdup(buf);
-	return *out ? TRACE_OK : trace__oom();
+	trace_code_free(c);
+	return rc;
 }
 
 int trace__code_lookup(trace__txn *t, const char *canonical, uint64_t *id)

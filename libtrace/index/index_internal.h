@@ -44,7 +44,7 @@ int trace__code_canonical(char **out, const char *text);
 typedef struct trace__indexer trace__indexer;
 int trace__code_lookup(trace__txn *t, const char *canonical, uint64_t *id);
 int trace__code_name(trace__txn *t, uint64_t id, const char **name, size_t *len);
-/* The lot class of @item for lot text @lot: a GS1 (01)+(10) code, or "lot:" text. */
+/* The lot of @item for lot text @lot, named within its product (docs/FORMAT.md); EINVAL if the item has none. */
 int trace__lot_code(char **out, const char *item, const char *lot);
 
 struct trace__indexer {

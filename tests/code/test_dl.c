@@ -1,5 +1,6 @@
 /* GS1 Digital Link: parsing (accept and must-reject), generation, canonical keys, round trips. */
 #include "code_test.h"
+#include "../../libtrace/code/code_internal.h"
 
 #define DL TRACE_CODE_FORM_DIGITAL_LINK
 
@@ -184,8 +185,41 @@ static void test_generate(void)
 	}
 }
 
+/* Which URLs on other hosts are Digital Links (and so checked, never kept opaque). */
+static void test_claims(void)
+{
+	static const struct { const char *uri; int claimed; } t[] = {
+		{ "https://example.com/01/09506000134352/21/X", 1 },
+		{ "https://example.com/01/09506000134353/21/X", 1 },	/* wrong check digit: still claimed */
+		{ "HTTP://Example.COM/a/b/01/09506000134352", 1 },
+		{ "https://example.com/01/9506000134352", 1 },	/* GTIN-13: refused unless padding is asked */
+		{ "https://example.com/00/106141412345678908?linkType=x", 1 },
+		{ "https://example.com/414/0614141123452/254/0#frag", 1 },
+		{ "https://example.com/8004/0614141X", 1 },
+		{ "https://example.com/401/0614141xyz", 1 },
+		{ "https://example.com/8010/0614141ABC/8011/1", 1 },
+		{ "https://example.com/8006/040123451111180102/21/9", 1 },
+		{ "https://example.com/item/1", 0 },
+		{ "https://example.com/01/2024-catalogue", 0 },
+		{ "https://example.com/01/123", 0 },
+		{ "https://example.com/01/09506000134352/info", 0 },	/* the key path must end the path */
+		{ "https://example.com/8004/ABC", 0 },	/* no company prefix */
+		{ "https://example.com/00/1234", 0 },
+		{ "https://example.com/", 0 },
+		{ "https://01/09506000134352", 0 },	/* that is the host */
+		{ "ftp://example.com/01/09506000134352", 0 },
+		{ "urn:x:01/09506000134352", 0 },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (trace__dl_claims(t[i].uri) != t[i].claimed) {
+			fprintf(stderr, "%s: claimed %d, expected %d\n", t[i].uri, !t[i].claimed, t[i].claimed);
+			test_failures++;
+		}
+}
+
 int main(void)
 {
+	test_claims();
 	test_parse();
 	test_generate();
 	return test_done("code-dl");

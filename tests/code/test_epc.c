@@ -109,12 +109,30 @@ static void test_rejects(void)
 		CHECK_MSG("company prefix");
 		trace_code_free(c);
 	}
-	c = parse_ok("(01)09506000134352(235)TPX", 0, 0);
+	/* TDS: SGLN extension "0" means "no extension", so (254)0 would share the plain GLN's URN. */
+	c = parse_ok("(414)0614141123452(254)0", 0, 0);
 	if (c) {
 		CHECK_RC(trace_code_epc_urn(&b, c, 7), TRACE_EINVAL);
-		CHECK_MSG("primary key (01)");
+		CHECK_MSG("(254) \"0\"");
 		trace_code_free(c);
 	}
+	c = parse_ok("(414)0614141123452", 0, 0);
+	if (c) {
+		CHECK_BUF(trace_code_epc_urn(&b_, c, 7), "urn:epc:id:sgln:0614141.12345.0");
+		trace_code_free(c);
+	}
+	/* TDS: a CPI serial is a number without leading zeros; (8011) allows them. */
+	c = parse_ok("(8010)0614141ABC(8011)007", 0, 0);
+	if (c) {
+		CHECK_RC(trace_code_epc_urn(&b, c, 7), TRACE_EINVAL);
+		CHECK_MSG("leading zeros");
+		trace_code_free(c);
+	}
+	CHECK_RC(trace_code_parse(&c, "urn:epc:id:cpi:0614141.ABC.007", 0, 0), TRACE_EINVAL);
+	CHECK_MSG("without leading zeros");
+	/* A pattern's serial is "*" and nothing else. */
+	CHECK_RC(trace_code_parse(&c, "urn:epc:idpat:grai:0614141.12345.1", 0, 0), TRACE_EINVAL);
+	CHECK_MSG("\"*\" pattern");
 	/* The first primary key decides, as for the canonical key. */
 	c = parse_ok("(00)106141411234567897(01)09506000134352(21)X", 0, TRACE_CODE_NO_ASSOCIATIONS);
 	if (c) {
@@ -135,8 +153,74 @@ static void test_rejects(void)
 	}
 }
 
+/*
+ * One object, one identity: for every GS1 key with both an EPC URN (TDS 2.x
+ * section 6.3) and a Digital Link, the URN, the Digital Link on id.gs1.org
+ * and the same path on any other host (with or without a stem of its own)
+ * give one canonical string; and the URN comes back from each of them.
+ */
+static void test_one_identity(void)
+{
+	static const struct {
+		const char *key, *urn, *canonical;
+	} t[] = {
+		{ "SGTIN", "urn:epc:id:sgtin:0614141.107346.2017", "https://id.gs1.org/01/10614141073464/21/2017" },
+		{ "SSCC", "urn:epc:id:sscc:0614141.1234567890", "https://id.gs1.org/00/106141412345678908" },
+		{ "SGLN", "urn:epc:id:sgln:0614141.12345.400", "https://id.gs1.org/414/0614141123452/254/400" },
+		{ "GRAI", "urn:epc:id:grai:0614141.12345.XYZ", "https://id.gs1.org/8003/00614141123452XYZ" },
+		{ "GIAI", "urn:epc:id:giai:0614141.12345ABC", "https://id.gs1.org/8004/061414112345ABC" },
+		{ "GSRN", "urn:epc:id:gsrn:0614141.1234567890", "https://id.gs1.org/8018/061414112345678902" },
+		{ "GSRNP", "urn:epc:id:gsrnp:0614141.1234567890", "https://id.gs1.org/8017/061414112345678902" },
+		{ "GDTI", "urn:epc:id:gdti:0614141.12345.006847", "https://id.gs1.org/253/0614141123452006847" },
+		{ "CPI", "urn:epc:id:cpi:0614141.5PQ7%2FZ43.12345", "https://id.gs1.org/8010/06141415PQ7%2FZ43/8011/12345" },
+		{ "SGCN", "urn:epc:id:sgcn:4012345.67890.04711", "https://id.gs1.org/255/401234567890104711" },
+		{ "GINC", "urn:epc:id:ginc:0614141.xyz47%2F11", "https://id.gs1.org/401/0614141xyz47%2F11" },
+		{ "GSIN", "urn:epc:id:gsin:0614141.123456789", "https://id.gs1.org/402/06141411234567890" },
+		{ "ITIP", "urn:epc:id:itip:4012345.011111.01.02.987", "https://id.gs1.org/8006/040123451111180102/21/987" },
+		{ "UPUI", "urn:epc:id:upui:4012345.012345.51qIgY)%3C%26Jp3*",
+		  "https://id.gs1.org/01/04012345123456/235/51qIgY%29%3C%26Jp3%2A" },
+		{ "PGLN", "urn:epc:id:pgln:0614141.12345", "https://id.gs1.org/417/0614141123452" },
+		{ "LGTIN", "urn:epc:class:lgtin:4012345.012345.Lot987", "https://id.gs1.org/01/04012345123456/10/Lot987" },
+		{ "idpat", "urn:epc:idpat:sgtin:4012345.012345.*", "https://id.gs1.org/01/04012345123456" },
+		{ "idpat:itip", "urn:epc:idpat:itip:4012345.011111.01.02.*", "https://id.gs1.org/8006/040123451111180102" },
+		{ "idpat:grai", "urn:epc:idpat:grai:0614141.12345.*", "https://id.gs1.org/8003/00614141123452" },
+		{ "idpat:gdti", "urn:epc:idpat:gdti:0614141.12345.*", "https://id.gs1.org/253/0614141123452" },
+		{ "idpat:sgcn", "urn:epc:idpat:sgcn:4012345.67890.*", "https://id.gs1.org/255/4012345678901" },
+		{ "idpat:cpi", "urn:epc:idpat:cpi:0614141.5PQ7%2FZ43.*", "https://id.gs1.org/8010/06141415PQ7%2FZ43" },
+	};
+	static const char *const hosts[] = { "https://id.gs1.org", "https://example.com",
+	                                     "http://example.com/some/stem", "HTTPS://shop.example.cn:8443/p" };
+	const size_t stem = strlen("https://id.gs1.org");
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++) {
+		trace_code *c = parse_ok(t[i].urn, 0, 0);
+		if (c == NULL)
+			continue;
+		if (strcmp(trace_code_canonical(c), t[i].canonical) != 0) {
+			fprintf(stderr, "%s: URN gives \"%s\", expected \"%s\"\n", t[i].key, trace_code_canonical(c),
+			        t[i].canonical);
+			test_failures++;
+		}
+		trace_code_free(c);
+		for (size_t h = 0; h < sizeof hosts / sizeof hosts[0]; h++) {
+			char dl[512];
+			snprintf(dl, sizeof dl, "%s%s", hosts[h], t[i].canonical + stem);
+			c = parse_ok(dl, 0, 0);
+			if (c == NULL)
+				continue;
+			if (strcmp(trace_code_canonical(c), t[i].canonical) != 0) {
+				fprintf(stderr, "%s: \"%s\" gives \"%s\", expected \"%s\"\n", t[i].key, dl,
+				        trace_code_canonical(c), t[i].canonical);
+				test_failures++;
+			}
+			CHECK_BUF(trace_code_epc_urn(&b_, c, 7), t[i].urn);
+			trace_code_free(c);
+		}
+	}
+}
+
 int main(void)
 {
+	test_one_identity();
 	test_vectors();
 	test_rejects();
 	return test_done("code-epc");

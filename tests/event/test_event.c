@@ -419,6 +419,48 @@ static void test_split(void)
 	trace_event_free(ev);
 }
 
+/* Each part must still fit once the append gives it a recordTime. */
+static int part_fits_recorded(trace_event *part, void *payload)
+{
+	size_t *max = payload;
+	trace_buf b = TRACE_BUF_INIT;
+	int rc = trace_event_set_record_time(part, T0);
+	if (rc == TRACE_OK)
+		rc = trace_event_encode(&b, part);
+	if (rc != TRACE_OK || b.size > max[0]) {
+		fprintf(stderr, "a split part is %zu bytes with its recordTime, over %zu (rc %d)\n", b.size, max[0], rc);
+		test_failures++;
+	}
+	max[1]++;
+	trace_buf_dispose(&b);
+	trace_event_free(part);
+	return 0;
+}
+
+static void test_split_counts_record_time(void)
+{
+	/* Codes of every length from 20 to 51 bytes: some part lands within the
+	 * 10 bytes of a recordTime of the limit, at 1,000 bytes and at the log's own. */
+	const size_t limits[] = { 1000, TRACE_LOG_MAX_ENTRY };
+	for (size_t li = 0; li < 2; li++)
+		for (int pad = 0; pad < 32; pad++) {
+			trace_event *ev = NULL;
+			CHECK_OK(trace_event_new(&ev, TRACE_EVENT_OBJECT));
+			CHECK_OK(trace_event_set_time(ev, T0, 480));
+			CHECK_OK(trace_event_set_action(ev, TRACE_ACTION_ADD));
+			char code[96];
+			int n = li == 0 ? 120 : 4000;
+			for (int i = 0; i < n; i++) {
+				snprintf(code, sizeof code, "urn:example:%.*s:%06d", pad, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", i);
+				CHECK_OK(trace_event_add_code(ev, TRACE_ROLE_ITEM, code));
+			}
+			size_t st[2] = { limits[li], 0 };
+			CHECK_OK(trace_event_split(ev, li == 0 ? limits[li] : 0, part_fits_recorded, st));
+			CHECK(st[1] > 1);
+			trace_event_free(ev);
+		}
+}
+
 static void test_json_paths(void)
 {
 	trace_event *ev = NULL;
@@ -627,6 +669,7 @@ int main(void)
 	test_error_declaration();
 	test_entry_limit();
 	test_split();
+	test_split_counts_record_time();
 	test_json_paths();
 	test_json_times();
 	test_json_extensions();

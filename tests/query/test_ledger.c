@@ -330,7 +330,8 @@ static void interlock_and_scans(const char *dir)
 	/* A cylinder whose inspection is due at t0 + 1 day. */
 	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_ADD, "commissioning", 0);
 	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));
-	CHECK_OK(trace_event_set_lot(e, "CYL-BATCH-1", t0, t0 + 86400000LL));
+	/* An asset has no product to name a lot within: only the due date. */
+	CHECK_OK(trace_event_set_lot(e, NULL, t0, t0 + 86400000LL));
 	append(l, e);
 	e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "https://libtrace.dev/voc/bizstep/filling", 60);
 	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));

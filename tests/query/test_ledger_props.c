@@ -34,7 +34,11 @@ static int ncodes;
 
 static const char *new_code(const char *kind)
 {
-	snprintf(codes[ncodes], sizeof codes[ncodes], "urn:example:%s:%d", kind, ncodes);
+	/* Items are NMPA codes of one drug: a lot is named within its product. */
+	if (strcmp(kind, "item") == 0)
+		snprintf(codes[ncodes], sizeof codes[ncodes], "8100000%013d", ncodes);
+	else
+		snprintf(codes[ncodes], sizeof codes[ncodes], "urn:example:%s:%d", kind, ncodes);
 	return codes[ncodes++];
 }
 

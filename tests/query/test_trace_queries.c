@@ -279,15 +279,16 @@ static void mixed_cycle(const char *dir)
 	trace_ledger *l;
 	char box[N][32];
 	CHECK_OK(trace_ledger_create(&l, dir, "example.com/test", VKEY, NULL));
+	/* NMPA drug codes: a lot is named within its product (issue 9 item 1). */
 	for (int i = 0; i < N; i++)
-		snprintf(box[i], sizeof box[i], "urn:t:box:%d", i);
+		snprintf(box[i], sizeof box[i], "8123456%013d", i);
 	trace_event *e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_ADD, "commissioning");
 	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, box[X]));
 	CHECK_OK(trace_event_set_lot(e, "M9", INT64_MIN, INT64_MIN));
 	append(l, e);
 	for (int i = 1; i < N; i++)
 		pack(l, TRACE_ACTION_ADD, box[i - 1], box[i]);	/* each box inside the one before */
-	pack(l, TRACE_ACTION_ADD, box[N - 1], "lot:M9");	/* box X's lot inside the innermost */
+	pack(l, TRACE_ACTION_ADD, box[N - 1], "lot:nmpa:8123456:M9");	/* box X's lot inside the innermost */
 	trace_query *q;
 	int rc, n = 0;
 	CHECK_OK(trace_query_trace_forward(&q, l, box[0]));
@@ -307,7 +308,7 @@ static void where(const char *dir)
 	char item[6][48];
 	CHECK_OK(trace_ledger_create(&l, dir, "example.com/test", VKEY, NULL));
 	for (int i = 0; i < 6; i++)
-		snprintf(item[i], sizeof item[i], "urn:t:item:%d", i);
+		snprintf(item[i], sizeof item[i], "8123456%013d", i);	/* NMPA codes of one drug */
 	/* 0: six items of lot L1, received from the maker on one pallet (1, 2: packing, 3: receiving). */
 	trace_event *e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_ADD, "commissioning");
 	for (int i = 0; i < 6; i++)
@@ -352,7 +353,7 @@ static void where(const char *dir)
 		size_t n = 0;
 		int rc;
 		got[0] = 0;
-		CHECK_OK(trace_query_where(&q, l, "lot:L1", dir_));
+		CHECK_OK(trace_query_where(&q, l, "lot:nmpa:8123456:L1", dir_));
 		while ((rc = trace_query_next(q)) == TRACE_OK) {
 			const char *type = NULL, *party = trace_query_party(q, &type);
 			n += (size_t)snprintf(got + n, sizeof got - n, "%llu %s %s %llu;",
@@ -370,7 +371,7 @@ static void where(const char *dir)
 			EXPECT_STR(got, "3 owning_party urn:t:party:maker 5;4 owning_party urn:t:party:us 5;");
 	}
 	trace_query *q = NULL;
-	CHECK_RC(trace_query_where(&q, l, "lot:L1", 3), TRACE_EINVAL);
+	CHECK_RC(trace_query_where(&q, l, "lot:nmpa:8123456:L1", 3), TRACE_EINVAL);
 	CHECK_MSG("direction");
 	CHECK_RC(trace_query_where(&q, l, "urn:t:nowhere", TRACE_WHERE_TO), TRACE_ENOTFOUND);
 	CHECK_MSG("urn:t:nowhere");

@@ -51,7 +51,7 @@ static void build(trace_ledger *l)
 	CHECK_OK(trace_event_new(&e, TRACE_EVENT_OBJECT));
 	CHECK_OK(trace_event_set_action(e, TRACE_ACTION_ADD));
 	for (int i = 0; i < 3; i++) {
-		snprintf(a, sizeof a, "urn:t:item:%d", i);
+		snprintf(a, sizeof a, "8123456%013d", i);	/* NMPA codes: their lot is the drug's */
 		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, a));
 	}
 	CHECK_OK(trace_event_set_lot(e, "L1", INT64_MIN, INT64_MIN));
@@ -65,7 +65,7 @@ static void build(trace_ledger *l)
 			if (i)
 				snprintf(b, sizeof b, "urn:t:box:%d", i);
 			else
-				snprintf(b, sizeof b, "urn:t:item:%d", k);
+				snprintf(b, sizeof b, "8123456%013d", k);
 			CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, b));
 		}
 		append(l, e, m++);
@@ -98,10 +98,10 @@ static int run(trace_ledger *l, int which, char *out, size_t cap)
 	int rc;
 	out[0] = 0;
 	switch (which) {
-	case 0: rc = trace_query_trace_back(&q, l, "urn:t:item:1"); break;
-	case 1: rc = trace_query_history(&q, l, "urn:t:item:1"); break;
-	case 2: rc = trace_query_where(&q, l, "lot:L1", TRACE_WHERE_TO); break;
-	case 3: rc = trace_query_where(&q, l, "lot:L1", TRACE_WHERE_FROM); break;
+	case 0: rc = trace_query_trace_back(&q, l, "81234560000000000001"); break;
+	case 1: rc = trace_query_history(&q, l, "81234560000000000001"); break;
+	case 2: rc = trace_query_where(&q, l, "lot:nmpa:8123456:L1", TRACE_WHERE_TO); break;
+	case 3: rc = trace_query_where(&q, l, "lot:nmpa:8123456:L1", TRACE_WHERE_FROM); break;
 	case 4: rc = trace_query_trace_forward(&q, l, "urn:t:chain:0"); break;
 	default: rc = trace_query_trace_back(&q, l, "urn:t:chain:80"); break;
 	}
