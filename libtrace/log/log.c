@@ -30,7 +30,8 @@ const char *const trace__log_db_names[DB_COUNT] = {
 	"meta", "entries", "tiles", "checkpoints",
 	"codes", "code_names", "status", "ix_code_events", "ix_containment",
 	"ix_parent", "ix_children", "ix_transform_fwd", "ix_transform_back",
-	"ix_lot_items", "ix_item_lot", "ix_field", "ix_time", "recalls", "private",
+	"ix_lot_items", "ix_item_lot", "ix_field", "ix_time",
+	"ix_event_ids", "ix_errors", "ix_assoc", "recalls", "private",
 };
 #define db_names trace__log_db_names
 

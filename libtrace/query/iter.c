@@ -52,6 +52,10 @@ struct trace_query {
 	uint64_t name_id;	/* the id the names cursor stands on, when names_valid */
 	int names_valid;
 	int has_code;	/* q->code holds the current result's code */
+	/* contents: after the walk, the start's associated devices */
+	int contents, assoc_phase, link;
+	uint64_t start_id;
+	trace__cursor *assoc;
 	size_t code_cap;
 	/* time and field */
 	uint8_t key[512];
@@ -69,6 +73,7 @@ void trace_query_free(trace_query *q)
 		trace__cursor_close(q->iv[i].cur);
 	trace__free(q->iv);
 	trace__cursor_close(q->names);
+	trace__cursor_close(q->assoc);
 	trace__cursor_close(q->cur);
 	trace__txn_abort(q->txn);
 	trace__free(q->code);
@@ -289,6 +294,8 @@ static int walk_query(trace_query **out, trace_ledger *l, const char *code, int 
 		rc = trace__fail(TRACE_EINVAL, "trace: no code given");
 	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK)
 		rc = trace__walk_new(&q->walk, q->txn, direction, id);
+	q->start_id = id;
+	q->contents = direction == WALK_CONTENTS;
 	if (rc) {
 		trace_query_free(q);
 		*out = NULL;
@@ -413,6 +420,31 @@ static int walk_name(trace_query *q, uint64_t id)
 	return TRACE_OK;
 }
 
+/* Contents, after the walk: the devices associated with the start (ix_assoc). */
+static int assoc_next(trace_query *q, uint64_t *id)
+{
+	uint8_t start[16];
+	trace__val k = { start, 16 }, v;
+	int rc;
+	if (!q->assoc_phase) {
+		q->assoc_phase = 1;
+		if ((rc = trace__cursor_open(&q->assoc, q->txn, DB_IX_ASSOC)))
+			return rc;
+		trace__key2(start, q->start_id, 0);
+		rc = trace__cursor_get(q->assoc, TRACE__CUR_SEEK, &k, &v);
+	} else {
+		rc = trace__cursor_get(q->assoc, TRACE__CUR_NEXT, &k, &v);
+	}
+	if (rc)
+		return rc;
+	if (k.size != 16 || trace__be64_get(k.data) != q->start_id)
+		return TRACE_ENOTFOUND;
+	*id = trace__be64_get((const uint8_t *)k.data + 8);
+	q->depth = 1;
+	q->link = TRACE_LINK_ASSOCIATED;
+	return TRACE_OK;
+}
+
 int trace_query_next(trace_query *q)
 {
 	if (q == NULL)
@@ -423,7 +455,10 @@ int trace_query_next(trace_query *q)
 		return history_next(q);
 	case Q_WALK: {
 		uint64_t id;
-		int rc = trace__walk_next(q->walk, &id, &q->depth);
+		int rc = q->assoc_phase ? TRACE_ENOTFOUND : trace__walk_next(q->walk, &id, &q->depth);
+		q->link = rc == TRACE_OK && q->contents && q->depth ? TRACE_LINK_CONTAINED : TRACE_LINK_NONE;
+		if (rc == TRACE_ENOTFOUND && q->contents)
+			rc = assoc_next(q, &id);
 		if (rc == TRACE_OK && (rc = walk_name(q, id)) == TRACE_OK)
 			q->has_code = 1;
 		q->event = UINT64_MAX;
@@ -437,3 +472,14 @@ int trace_query_next(trace_query *q)
 uint64_t trace_query_event_index(const trace_query *q) { return q ? q->event : UINT64_MAX; }
 const char *trace_query_code(const trace_query *q) { return q && q->has_code ? q->code : NULL; }
 unsigned trace_query_depth(const trace_query *q) { return q ? q->depth : 0; }
+int trace_query_link(const trace_query *q) { return q && q->has_code ? q->link : TRACE_LINK_NONE; }
+
+uint64_t trace_query_declaration(const trace_query *q)
+{
+	uint64_t d;
+	if (q == NULL || q->event == UINT64_MAX || trace__event_declaration(q->txn, q->event, &d) != TRACE_OK) {
+		trace_error_clear();
+		return UINT64_MAX;
+	}
+	return d;
+}

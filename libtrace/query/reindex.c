@@ -42,6 +42,8 @@ static int replay(trace_ledger *l, trace__store *scratch, uint64_t size)
 		}
 		trace__indexer ix;
 		trace__indexer_init(&ix, st, &l->params);
+		ix.entries = lt;	/* entries are read from the live store */
+		ix.hasher = l->log->hasher;
 		uint64_t to = from + REPLAY_BATCH < size ? from + REPLAY_BATCH : size;
 		for (uint64_t i = from; i < to && rc == TRACE_OK; i++) {
 			uint8_t key[8];
