@@ -39,8 +39,9 @@ static int parse_args(int argc, char **argv, int first, const char **dir, const 
 	return *dir && *code ? 0 : -1;
 }
 
-/* One event as a line of text or as EPCIS JSON; a failure is returned, not skipped. */
-static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json, int *first)
+/* One event as a line of text or as EPCIS JSON; a failure is returned, not skipped.
+ * @declared_by: the error declaration that marks it erroneous, or UINT64_MAX. */
+static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, uint64_t declared_by, int json, int *first)
 {
 	trace_event *ev;
 	int rc = trace_ledger_event(&ev, l, idx);
@@ -49,7 +50,12 @@ static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json, 
 	if (json) {
 		trace_buf out = TRACE_BUF_INIT;
 		if ((rc = trace_event_to_json(&out, ev)) == TRACE_OK) {
-			printf("%s%s", *first ? "" : ",\n", (const char *)out.ptr);
+			/* The mark is the ledger's, not the event's: a member after the event's own. */
+			if (declared_by != UINT64_MAX && out.size > 1)
+				printf("%s%.*s,\"libtrace:declaredErroneousBy\":%llu}", *first ? "" : ",\n",
+				       (int)out.size - 1, (const char *)out.ptr, (unsigned long long)declared_by);
+			else
+				printf("%s%s", *first ? "" : ",\n", (const char *)out.ptr);
 			*first = 0;
 		}
 		trace_buf_dispose(&out);
@@ -63,9 +69,14 @@ static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, int json, 
 		int type = trace_event_type(ev);
 		const char *step = trace_event_biz_step(ev), *disp = trace_event_disposition(ev);
 		const char *where = trace_event_biz_location(ev) ? trace_event_biz_location(ev) : trace_event_read_point(ev);
-		printf("%8llu  %s  %-14s %-18s %-14s %s%s\n", (unsigned long long)idx, when,
+		printf("%8llu  %s  %-14s %-18s %-14s %s%s", (unsigned long long)idx, when,
 		       types[type >= 1 && type <= 5 ? type : 0], step ? step : "-", disp ? disp : "-",
 		       where ? where : "", depth ? "  (via container)" : "");
+		if (declared_by != UINT64_MAX)
+			printf("  [erroneous: declared by event %llu]", (unsigned long long)declared_by);
+		if (trace_event_is_declaration(ev))
+			printf("  [error declaration: %s]", trace_event_error_reason(ev) ? trace_event_error_reason(ev) : "no reason given");
+		printf("\n");
 	}
 	trace_event_free(ev);
 	return rc;
@@ -78,7 +89,8 @@ static int print_events(trace_ledger *l, trace_query *q, int json, const char *w
 	if (json)
 		printf("[");
 	while ((rc = trace_query_next(q)) == TRACE_OK &&
-	       (rc = print_event(l, trace_query_event_index(q), trace_query_depth(q), json, &first)) == TRACE_OK)
+	       (rc = print_event(l, trace_query_event_index(q), trace_query_depth(q), trace_query_declaration(q),
+	                         json, &first)) == TRACE_OK)
 		;
 	if (json)
 		printf("]\n");
@@ -174,11 +186,15 @@ static int walk(int argc, char **argv, int first_arg, const char *what,
 				int state = 0;
 				trace_ledger_status(l, c, &state, NULL, NULL);
 				/* Codes are URIs or plain text without quotes or control characters. */
-				printf("%s{\"code\": \"%s\", \"depth\": %u, \"status\": \"%s\"}", first ? "" : ",\n", c,
+				printf("%s{\"code\": \"%s\", \"depth\": %u, \"status\": \"%s\"", first ? "" : ",\n", c,
 				       trace_query_depth(q), trace_code_state_name(state));
+				if (trace_query_link(q) == TRACE_LINK_ASSOCIATED)
+					printf(", \"link\": \"associated\"");
+				printf("}");
 				first = 0;
 			} else {
-				printf("%*s%s\n", 2 * (int)trace_query_depth(q), "", c);
+				printf("%*s%s%s\n", 2 * (int)trace_query_depth(q), "", c,
+				       trace_query_link(q) == TRACE_LINK_ASSOCIATED ? "  (associated)" : "");
 			}
 		}
 		if (json)
@@ -223,12 +239,13 @@ int cmd_status(int argc, char **argv)
 	if (rc)
 		return cli_fail(rc, "status");
 	static const char *flag_names[] = { "double_sale", "sold_while_recalled", "recalled", "clock_skew",
-	                                    "many_scans", "late_undo", "impossible_move" };
+	                                    "many_scans", "late_undo", "impossible_move", "corrected" };
+	const int nflags = (int)(sizeof flag_names / sizeof flag_names[0]);
 	if (json) {
 		printf("{\"code\": \"%s\", \"status\": \"%s\", \"last_event\": %llu, \"scans\": %llu, \"flags\": [",
 		       code, trace_code_state_name(state), (unsigned long long)last, (unsigned long long)scans);
 		int first = 1;
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < nflags; i++)
 			if (flags & (1u << i)) {
 				printf("%s\"%s\"", first ? "" : ", ", flag_names[i]);
 				first = 0;
@@ -239,7 +256,7 @@ int cmd_status(int argc, char **argv)
 		if (scans)
 			printf(", %llu consumer scans", (unsigned long long)scans);
 		printf(")");
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < nflags; i++)
 			if (flags & (1u << i))
 				printf(" [%s]", flag_names[i]);
 		printf("\n");

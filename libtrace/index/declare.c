@@ -323,6 +323,8 @@ int trace__index_identity(trace__indexer *ix, const trace_event *ev, uint64_t id
 	uint64_t by_id = NO_EVENT, by_hash = NO_EVENT;
 	int rc;
 	*is_declaration = trace_event_is_declaration(ev);
+	if ((eid || *is_declaration) && ix->hasher == NULL)
+		return trace__fail(TRACE_EINVAL, "indexing eventIDs and error declarations needs the log's hash suite");
 	if (eid) {
 		if ((rc = id_key(ix, eid, key)))
 			return rc;

@@ -110,7 +110,7 @@ static void table_matches_format(const char *format_md)
 		if (line[0] != '|')
 			break;
 		/* "| 3 | Object | ADD | any | `x` | any | commissioned |" -> "Object|ADD|any|x|any|commissioned" */
-		char cells[8][256], text[1024], want[1024];
+		char cells[8][256], text[2048], want[1024];
 		int nc = 0;
 		for (char *p = line + 1; *p && nc < 8;) {
 			char *bar = strchr(p, '|');
