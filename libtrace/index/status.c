@@ -153,8 +153,11 @@ int trace__status_apply(trace__indexer *ix, uint64_t id, const trace_event *ev, 
 	if ((s.flags & TRACE_FLAG_RECALLED) && next != TRACE_STATE_SOLD && next != TRACE_STATE_SPLIT_SOLD &&
 	    next != TRACE_STATE_DESTROYED && next != TRACE_STATE_RETURNED)
 		next = TRACE_STATE_RECALLED;
+	/* last_event is the last event that moved the code: an event that kept
+	 * its state (an inspection, an association) is not one. */
+	if (!kept || next != before)
+		s.last_event = idx;
 	s.state = next;
-	s.last_event = idx;
 	return trace__status_put(ix->txn, id, &s);
 }
 

@@ -417,6 +417,40 @@ static void associations(const char *base)
 	trace_ledger_close(l);
 }
 
+/* An erroneous packing and an erroneous association, declared so, are undone. */
+static void declared_links(const char *base)
+{
+	trace_ledger *l = fresh(base, "links");
+	append(l, object(ITEM, TRACE_ACTION_ADD, "commissioning", 0));
+	trace_event *e = NULL;
+	CHECK_OK(trace_event_new(&e, TRACE_EVENT_AGGREGATION));
+	CHECK_OK(trace_event_set_time(e, 1763884800000 + 60000, 0));
+	CHECK_OK(trace_event_set_action(e, TRACE_ACTION_ADD));
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_PARENT, PALLET));
+	CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, ITEM));
+	uint64_t packed = append(l, e);
+	uint64_t linked = append(l, association(TRACE_ACTION_ADD, SENSOR, 2));
+	CHECK(state_of(l, ITEM, NULL) == TRACE_STATE_PACKED);
+	CHECK(strcmp(contents(l, PALLET, 0), PALLET ";" ITEM ";" SENSOR ";") == 0);
+
+	const uint64_t wrong[] = { packed, linked };
+	for (int i = 0; i < 2; i++) {
+		uint8_t leaf[32];
+		CHECK_OK(trace_log_leaf_hash(leaf, sizeof leaf, trace_ledger_log(l), wrong[i]));
+		CHECK_OK(trace_ledger_event(&e, l, wrong[i]));
+		CHECK_OK(trace_event_set_error_declaration(e, leaf, sizeof leaf, "did_not_occur"));
+		append(l, e);
+	}
+	CHECK(strcmp(contents(l, PALLET, 0), PALLET ";") == 0);
+	uint32_t flags;
+	CHECK(state_of(l, ITEM, &flags) == TRACE_STATE_COMMISSIONED && (flags & TRACE_FLAG_CORRECTED));
+	/* The pallet's later moves no longer reach the item. */
+	append(l, object(PALLET, TRACE_ACTION_OBSERVE, "shipping", 10));
+	CHECK(state_of(l, ITEM, NULL) == TRACE_STATE_COMMISSIONED);
+	reindex_agrees(l);
+	trace_ledger_close(l);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -431,6 +465,7 @@ int main(int argc, char **argv)
 	error_declaration(base);
 	declaration_by_identity(base);
 	associations(base);
+	declared_links(base);
 	test_rmrf(base);
 	free(base);
 	return test_done("semantics");
