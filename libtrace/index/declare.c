@@ -83,6 +83,8 @@ static int find_by_hash(trace__indexer *ix, const trace_event *ev, const uint8_t
 	if (code == NULL)
 		return trace__fail(TRACE_EINVAL, "errorDeclaration: libtrace:corrects needs a code in the event to find it by");
 	int rc = trace__code_lookup(ix->txn, code, &id);
+	if (rc == TRACE_ENOTFOUND)
+		return TRACE_OK;	/* a code never seen: no event of it to correct */
 	if (rc)
 		return rc;
 	trace__cursor *c;

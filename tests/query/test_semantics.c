@@ -346,6 +346,17 @@ static void declaration_by_identity(const char *base)
 	CHECK_OK(trace_ledger_event_declaration(l, sold, &by));
 	CHECK(by == declared);
 
+	/* An identity no event of the ledger has, of a known code or of a new one. */
+	const char *codes[] = { ITEM, OUT };
+	for (int c = 0; c < 2; c++) {
+		uint8_t other[32];
+		memset(other, 0x5a, sizeof other);
+		e = object(codes[c], TRACE_ACTION_OBSERVE, "inspecting", 30);
+		CHECK_OK(trace_event_set_error_declaration(e, other, sizeof other, "did_not_occur"));
+		CHECK_RC(append_rc(l, e, NULL), TRACE_ENOTFOUND);
+		CHECK_MSG("identity it corrects");
+	}
+
 	/* A declaration naming no event is refused. */
 	e = object(ITEM, TRACE_ACTION_OBSERVE, "inspecting", 40);
 	trace_event *d = NULL;
