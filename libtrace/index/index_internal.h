@@ -56,6 +56,10 @@ struct trace__indexer {
 	trace__txn *entries;	/* where the log's entries are read (the store's txn, or the live one in a reindex) */
 	trace_hasher *hasher;	/* the log's hash suite: eventID keys, event identities */
 	int replaying;		/* recomputing a status: accepted events are not refused again */
+	/* The status rule of the last (event, role): an event's codes share it. */
+	int rule_valid, rule_role;
+	uint64_t rule_idx;
+	const struct trace__status_rule *rule;
 };
 
 void trace__indexer_init(trace__indexer *ix, trace__txn *txn, const trace__ledger_params *p);

@@ -78,7 +78,13 @@ int trace__status_apply(trace__indexer *ix, uint64_t id, const trace_event *ev, 
 	if (rc && rc != TRACE_ENOTFOUND)
 		return rc;
 	/* Transitions come from the table, on CBV names alone (status_table.c). */
-	const trace__status_rule *rule = trace__status_match(ev, role);
+	if (!ix->rule_valid || ix->rule_idx != idx || ix->rule_role != role) {
+		ix->rule = trace__status_match(ev, role);
+		ix->rule_idx = idx;
+		ix->rule_role = role;
+		ix->rule_valid = 1;
+	}
+	const trace__status_rule *rule = ix->rule;
 	int64_t t = trace_event_time(ev);
 	int before = s.state, next = s.state;
 	int fx = rule ? rule->next : before == TRACE_STATE_UNKNOWN ? TRACE_STATE_ACTIVE : TRACE__NEXT_KEEP;
