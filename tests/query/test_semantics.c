@@ -8,6 +8,8 @@
  *
  * Usage: test-semantics PATH/TO/docs/FORMAT.md
  */
+#include <lmdb.h>
+
 #include "../test.h"
 #include "../../libtrace/index/index_internal.h"
 
@@ -319,6 +321,35 @@ static void error_declaration(const char *base)
 	CHECK(state_of(l, ITEM, NULL) == TRACE_STATE_RECEIVED);
 	reindex_agrees(l);
 	CHECK(state_of(l, ITEM, &flags) == TRACE_STATE_RECEIVED && (flags & TRACE_FLAG_CORRECTED));
+	trace_ledger_close(l);
+
+	/* The marks, the eventIDs and the status are derived: lost, the log rebuilds them. */
+	char dir[512];
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	snprintf(dir, sizeof dir, "%s/declare", base);
+	mdb_env_create(&env);
+	mdb_env_set_maxdbs(env, 32);
+	mdb_env_set_mapsize(env, (size_t)1 << 30);
+	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+	const char *dbs[] = { "ix_errors", "ix_event_ids", "status" };
+	for (int i = 0; i < 3; i++) {
+		CHECK(mdb_dbi_open(txn, dbs[i], 0, &dbi) == 0);
+		CHECK(mdb_drop(txn, dbi, 0) == 0);
+	}
+	CHECK(mdb_txn_commit(txn) == 0);
+	mdb_env_close(env);
+	CHECK_OK(trace_ledger_open(&l, dir, NULL));
+	CHECK_RC(trace_ledger_event_declaration(l, shipped, &by), TRACE_ENOTFOUND);
+	uint64_t diff = 0;
+	CHECK_OK(trace_ledger_reindex(l, &diff));
+	CHECK(diff == 3);	/* the mark, the eventID and the item's status */
+	CHECK_OK(trace_ledger_event_declaration(l, shipped, &by));
+	CHECK(by == declared);
+	CHECK(state_of(l, ITEM, &flags) == TRACE_STATE_RECEIVED && (flags & TRACE_FLAG_CORRECTED));
+	CHECK_RC(append_rc(l, ship(""), NULL), TRACE_EEXISTS);
 	trace_ledger_close(l);
 }
 
