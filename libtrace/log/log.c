@@ -373,7 +373,7 @@ int trace_log_open(trace_log **out, const char *dir, const trace_log_opts *opts)
 	log->readonly = opts && opts->readonly;
 	if ((rc = registry_add(log)) ||
 	    (!log->readonly && (rc = take_writer_lock(log))) ||
-	    (rc = trace__store_open(&log->store, dir, log->readonly ? TRACE__STORE_READONLY : 0,
+	    (rc = trace__store_open(&log->store, dir, log->readonly ? TRACE__STORE_READONLY : TRACE__STORE_ADD_MISSING,
 	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)) ||
 	    (rc = load_meta(log))) {
 		trace_log_close(log);

@@ -351,6 +351,23 @@ static void error_declaration(const char *base)
 	CHECK(state_of(l, ITEM, &flags) == TRACE_STATE_RECEIVED && (flags & TRACE_FLAG_CORRECTED));
 	CHECK_RC(append_rc(l, ship(""), NULL), TRACE_EEXISTS);
 	trace_ledger_close(l);
+
+	/* A ledger written before ix_errors existed opens for writing; reindex fills it. */
+	mdb_env_create(&env);
+	mdb_env_set_maxdbs(env, 32);
+	mdb_env_set_mapsize(env, (size_t)1 << 30);
+	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, "ix_errors", 0, &dbi) == 0);
+	CHECK(mdb_drop(txn, dbi, 1) == 0);
+	CHECK(mdb_txn_commit(txn) == 0);
+	mdb_env_close(env);
+	CHECK_OK(trace_ledger_open(&l, dir, NULL));
+	CHECK_OK(trace_ledger_reindex(l, &diff));
+	CHECK(diff == 1);
+	CHECK_OK(trace_ledger_event_declaration(l, shipped, &by));
+	CHECK(by == declared);
+	trace_ledger_close(l);
 }
 
 /* libtrace's own form: the event read back, declared by its identity. */
