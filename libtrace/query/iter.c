@@ -292,10 +292,11 @@ static int walk_query(trace_query **out, trace_ledger *l, const char *code, int 
 	trace_query *q = *out;
 	if (code == NULL)
 		rc = trace__fail(TRACE_EINVAL, "trace: no code given");
-	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK)
+	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK) {
 		rc = trace__walk_new(&q->walk, q->txn, direction, id);
-	q->start_id = id;
-	q->contents = direction == WALK_CONTENTS;
+		q->start_id = id;
+		q->contents = direction == WALK_CONTENTS;
+	}
 	if (rc) {
 		trace_query_free(q);
 		*out = NULL;
