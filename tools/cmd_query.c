@@ -44,8 +44,10 @@ static void format_time(char when[32], int64_t ms)
 }
 
 /* One event as a line of text (with the container it came through, if
- * any) or as EPCIS JSON; a failure is returned, not skipped. */
-static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, const char *via, int json, int *first)
+ * any) or as EPCIS JSON; a failure is returned, not skipped.
+ * @declared_by: the error declaration that marks it erroneous, or UINT64_MAX. */
+static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, const char *via, uint64_t declared_by,
+                       int json, int *first)
 {
 	trace_event *ev;
 	int rc = trace_ledger_event(&ev, l, idx);
@@ -54,7 +56,12 @@ static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, const char
 	if (json) {
 		trace_buf out = TRACE_BUF_INIT;
 		if ((rc = trace_event_to_json(&out, ev)) == TRACE_OK) {
-			printf("%s%s", *first ? "" : ",\n", (const char *)out.ptr);
+			/* The mark is the ledger's, not the event's: a member after the event's own. */
+			if (declared_by != UINT64_MAX && out.size > 1)
+				printf("%s%.*s,\"libtrace:declaredErroneousBy\":%llu}", *first ? "" : ",\n",
+				       (int)out.size - 1, (const char *)out.ptr, (unsigned long long)declared_by);
+			else
+				printf("%s%s", *first ? "" : ",\n", (const char *)out.ptr);
 			*first = 0;
 		}
 		trace_buf_dispose(&out);
@@ -70,6 +77,10 @@ static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, const char
 		       where ? where : "");
 		if (depth && via)
 			printf("  via %s (depth %u)", via, depth);
+		if (declared_by != UINT64_MAX)
+			printf("  [erroneous: declared by event %llu]", (unsigned long long)declared_by);
+		if (trace_event_is_declaration(ev))
+			printf("  [error declaration: %s]", trace_event_error_reason(ev) ? trace_event_error_reason(ev) : "no reason given");
 		printf("\n");
 	}
 	trace_event_free(ev);
@@ -83,8 +94,8 @@ static int print_events(trace_ledger *l, trace_query *q, int json, const char *w
 	if (json)
 		printf("[");
 	while ((rc = trace_query_next(q)) == TRACE_OK &&
-	       (rc = print_event(l, trace_query_event_index(q), trace_query_depth(q), trace_query_via(q), json,
-	                         &first)) == TRACE_OK)
+	       (rc = print_event(l, trace_query_event_index(q), trace_query_depth(q), trace_query_via(q),
+	                         trace_query_declaration(q), json, &first)) == TRACE_OK)
 		;
 	if (json)
 		printf("]\n");
@@ -189,10 +200,13 @@ static int walk(int argc, char **argv, int first_arg, const char *what,
 					printf(", \"from\": %llu, \"to\": null", (unsigned long long)from);
 				else if (stay)
 					printf(", \"from\": %llu, \"to\": %llu", (unsigned long long)from, (unsigned long long)to);
+				if (trace_query_link(q) == TRACE_LINK_ASSOCIATED)
+					printf(", \"link\": \"associated\"");
 				printf("}");
 				first = 0;
 			} else {
-				printf("%*s%s", 2 * (int)trace_query_depth(q), "", c);
+				printf("%*s%s%s", 2 * (int)trace_query_depth(q), "", c,
+				       trace_query_link(q) == TRACE_LINK_ASSOCIATED ? "  (associated)" : "");
 				if (stay && to == UINT64_MAX)
 					printf("  (inside since event %llu)", (unsigned long long)from);
 				else if (stay)
@@ -310,12 +324,13 @@ int cmd_status(int argc, char **argv)
 	if (rc)
 		return cli_fail(rc, "status");
 	static const char *flag_names[] = { "double_sale", "sold_while_recalled", "recalled", "clock_skew",
-	                                    "many_scans", "late_undo", "impossible_move" };
+	                                    "many_scans", "late_undo", "impossible_move", "corrected" };
+	const int nflags = (int)(sizeof flag_names / sizeof flag_names[0]);
 	if (json) {
 		printf("{\"code\": \"%s\", \"status\": \"%s\", \"last_event\": %llu, \"scans\": %llu, \"flags\": [",
 		       code, trace_code_state_name(state), (unsigned long long)last, (unsigned long long)scans);
 		int first = 1;
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < nflags; i++)
 			if (flags & (1u << i)) {
 				printf("%s\"%s\"", first ? "" : ", ", flag_names[i]);
 				first = 0;
@@ -326,7 +341,7 @@ int cmd_status(int argc, char **argv)
 		if (scans)
 			printf(", %llu consumer scans", (unsigned long long)scans);
 		printf(")");
-		for (int i = 0; i < 7; i++)
+		for (int i = 0; i < nflags; i++)
 			if (flags & (1u << i))
 				printf(" [%s]", flag_names[i]);
 		printf("\n");

@@ -375,6 +375,43 @@ TRACE_API int trace_event_prev(const trace_event *ev, size_t i, const uint8_t **
  * @since 1.0
  */
 TRACE_API const uint8_t *trace_event_corrects(const trace_event *ev, size_t *len);
+/**
+ * @brief The event's eventID (an absolute URI, kept as given), or NULL.
+ * @param[in] ev the event; NULL gives NULL.
+ * @return owned by @p ev, valid until it is freed; NULL when it has none.
+ * @since 1.0
+ */
+TRACE_API const char *trace_event_id(const trace_event *ev);
+/**
+ * @brief Whether the event is an error declaration (EPCIS errorDeclaration).
+ * @param[in] ev the event; NULL gives 0.
+ * @return 1 if it carries an errorDeclaration, else 0.
+ * @since 1.0
+ */
+TRACE_API int trace_event_is_declaration(const trace_event *ev);
+/**
+ * @brief The error declaration's reason: a CBV short value ("incorrect_data",
+ *        "did_not_occur") or a URI.
+ * @param[in] ev the event; NULL gives NULL.
+ * @return owned by @p ev; NULL when it is no declaration or gives no reason.
+ * @since 1.0
+ */
+TRACE_API const char *trace_event_error_reason(const trace_event *ev);
+/**
+ * @brief Number of correctiveEventIDs of the error declaration.
+ * @param[in] ev the event; NULL gives 0.
+ * @return the count; 0 when it is no declaration.
+ * @since 1.0
+ */
+TRACE_API size_t trace_event_corrective_count(const trace_event *ev);
+/**
+ * @brief Corrective event ID @p i of the error declaration.
+ * @param[in] ev the event.
+ * @param[in] i 0 .. trace_event_corrective_count() - 1.
+ * @return owned by @p ev; NULL when @p i is out of range.
+ * @since 1.0
+ */
+TRACE_API const char *trace_event_corrective(const trace_event *ev, size_t i);
 /** @brief Number of private fields. @since 1.0 */
 TRACE_API size_t trace_event_private_count(const trace_event *ev);
 /**

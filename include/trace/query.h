@@ -73,10 +73,23 @@ TRACE_API int trace_ledger_set_param(trace_ledger *l, int param, int64_t value);
  * unless @p record_time_ms is not INT64_MIN.  Impossible moves (a second
  * sale, selling a recalled code) are recorded and flagged; a move that a
  * safety interlock forbids fails the whole batch with TRACE_EREFUSED.
+ *
+ * An eventID is unique in a ledger.  The one exception is an error
+ * declaration: the same event sent again (same fields apart from its
+ * recordTime) with an errorDeclaration, naming the erroneous event by its
+ * eventID or by its identity (libtrace:corrects).  It marks that event
+ * erroneous (trace_ledger_event_declaration(), trace_query_declaration())
+ * and the codes it named get their status recomputed without it
+ * (TRACE_FLAG_CORRECTED).
  * @param[out] first_index index of the first event; may be NULL.
  * @return TRACE_OK, TRACE_EINVAL (an event is invalid: which and why; this
  *         includes a lot number on an item with no product to name the lot
- *         within, see docs/FORMAT.md §2.9.2), TRACE_ELIMIT, TRACE_EREFUSED (naming the code and the rule), TRACE_EIO, TRACE_ENOMEM.
+ *         within, see docs/FORMAT.md §2.9.2; a declaration that differs from
+ *         the event it declares erroneous, or names none), TRACE_EEXISTS (an
+ *         eventID already in the ledger; an event already declared
+ *         erroneous), TRACE_ENOTFOUND (a declaration by identity whose event is not in
+ *         the ledger), TRACE_ELIMIT, TRACE_EREFUSED (naming the code and the
+ *         rule: a safety interlock, a containment cycle), TRACE_EIO, TRACE_ENOMEM.
  *         On failure the ledger is exactly as before.
  * @since 1.0
  */
@@ -94,6 +107,19 @@ TRACE_API TRACE_WARN_UNUSED int trace_ledger_append(trace_ledger *l, uint64_t *f
  * @since 1.0
  */
 TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t index);
+
+/**
+ * @brief Whether event @p index was declared erroneous, and by which event.
+ *
+ * The declaration (read it with trace_ledger_event()) holds the reason
+ * (trace_event_error_reason()) and any corrective event IDs
+ * (trace_event_corrective()).
+ * @param[out] declaration index of the declaring event; may be NULL.
+ * @return TRACE_OK (declared erroneous), TRACE_ENOTFOUND (not declared
+ *         erroneous, or no such event), TRACE_EINVAL (NULL ledger), TRACE_EIO.
+ * @since 1.0
+ */
+TRACE_API int trace_ledger_event_declaration(trace_ledger *l, uint64_t index, uint64_t *declaration);
 
 /**
  * @brief Reads event @p index like trace_ledger_event(), with the cleartext
@@ -139,7 +165,8 @@ enum trace_code_state {
 	TRACE_STATE_RECALLED = 10,     /**< @since 1.0 */
 	TRACE_STATE_EXPIRED = 11,      /**< @since 1.0 */
 	TRACE_STATE_DESTROYED = 12,    /**< @since 1.0 */
-	TRACE_STATE_DECOMMISSIONED = 13 /**< may be undone within the window; @since 1.0 */
+	TRACE_STATE_DECOMMISSIONED = 13, /**< may be undone within the window; @since 1.0 */
+	TRACE_STATE_CONSUMED = 14      /**< an input a TransformationEvent used up; @since 1.0 */
 };
 
 /** @brief Flags on a code's status: evidence of impossible moves. @since 1.0 */
@@ -150,7 +177,8 @@ enum trace_code_flag {
 	TRACE_FLAG_CLOCK_SKEW = 8,       /**< an event's time was implausible; @since 1.0 */
 	TRACE_FLAG_MANY_SCANS = 16,      /**< more consumer scans than the limit; @since 1.0 */
 	TRACE_FLAG_LATE_UNDO = 32,       /**< recommissioned after the undo window; @since 1.0 */
-	TRACE_FLAG_IMPOSSIBLE_MOVE = 64  /**< another move the state machine does not allow; @since 1.0 */
+	TRACE_FLAG_IMPOSSIBLE_MOVE = 64, /**< another move the state machine does not allow; @since 1.0 */
+	TRACE_FLAG_CORRECTED = 128       /**< an event of the code was declared erroneous and no longer counts; @since 1.0 */
 };
 
 /**
@@ -282,7 +310,13 @@ TRACE_API TRACE_WARN_UNUSED int trace_query_trace_back(trace_query **out, trace_
 TRACE_API TRACE_WARN_UNUSED int trace_query_trace_forward(trace_query **out, trace_ledger *l,
                                                           const char *code);
 
-/** @brief The contents of a container, recursively. @since 1.0 */
+/**
+ * @brief The contents of a container, recursively, then the devices and
+ * sensors currently associated with @p code (AssociationEvent ADD or
+ * OBSERVE, not yet DELETEd); trace_query_link() tells which is which.
+ * @return TRACE_OK, TRACE_ENOTFOUND (unknown code), TRACE_EINVAL, TRACE_ENOMEM.
+ * @since 1.0
+ */
 TRACE_API TRACE_WARN_UNUSED int trace_query_contents(trace_query **out, trace_ledger *l,
                                                      const char *code);
 
@@ -410,6 +444,31 @@ TRACE_API const char *trace_query_party(const trace_query *q, const char **type)
  * @since 1.0
  */
 TRACE_API uint64_t trace_query_count(const trace_query *q);
+
+/**
+ * @brief The error declaration that marks the current result's event
+ *        erroneous (see trace_ledger_event_declaration()).
+ * @param[in] q the query; NULL gives UINT64_MAX.
+ * @return the declaring event's index, or UINT64_MAX when the current event
+ *         was not declared erroneous (and for code-only results).
+ * @since 1.0
+ */
+TRACE_API uint64_t trace_query_declaration(const trace_query *q);
+
+/** @brief How a contents result is linked to the code asked about. @since 1.0 */
+enum trace_query_link {
+	TRACE_LINK_NONE = 0,       /**< the code itself, or not a contents query; @since 1.0 */
+	TRACE_LINK_CONTAINED = 1,  /**< packed inside (AggregationEvent), directly or not; @since 1.0 */
+	TRACE_LINK_ASSOCIATED = 2  /**< a device or sensor associated with it (AssociationEvent); @since 1.0 */
+};
+
+/**
+ * @brief The current contents result's link (trace_query_link).
+ * @param[in] q the query; NULL gives TRACE_LINK_NONE.
+ * @return a trace_query_link value.
+ * @since 1.0
+ */
+TRACE_API int trace_query_link(const trace_query *q);
 
 /** @brief Releases a query; NULL is a no-op. @since 1.0 */
 TRACE_API void trace_query_free(trace_query *q);

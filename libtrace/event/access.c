@@ -183,3 +183,24 @@ void trace_event_lot_dates(const trace_event *ev, int64_t *production_ms, int64_
 	if (expiry_ms)
 		*expiry_ms = ev ? ev->expiry : TRACE__EV_NO_TIME;
 }
+
+/* ---- eventID and the error declaration's reason and corrective events ---- */
+
+const char *trace_event_id(const trace_event *ev) { return ev ? ev->event_id : NULL; }
+
+int trace_event_is_declaration(const trace_event *ev) { return ev != NULL && ev->has_error; }
+
+const char *trace_event_error_reason(const trace_event *ev)
+{
+	return ev && ev->has_error ? ev->err_reason : NULL;
+}
+
+size_t trace_event_corrective_count(const trace_event *ev)
+{
+	return ev && ev->has_error ? ev->err_corrective.n : 0;
+}
+
+const char *trace_event_corrective(const trace_event *ev, size_t i)
+{
+	return ev && ev->has_error && i < ev->err_corrective.n ? ev->err_corrective.v[i] : NULL;
+}

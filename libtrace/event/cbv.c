@@ -158,3 +158,22 @@ int trace__ev_sensor_type_ok(const char *s)
 {
 	return short_name_ok(s) || (gs1_voc_rest(s) == NULL && trace__ev_is_uri(s));
 }
+
+const char *trace__cbv_short(int vocab, const char *value)
+{
+	if (value == NULL || vocab < 0 || vocab >= TRACE__CBV_COUNT)
+		return NULL;
+	size_t ul = strlen(vocabs[vocab].urn), wl = strlen(vocabs[vocab].web);
+	static const char web[] = "https://ref.gs1.org/cbv/";
+	const char *name = value;
+	if (strncmp(value, vocabs[vocab].urn, ul) == 0)
+		name = value + ul;
+	else if (strncmp(value, web, sizeof web - 1) == 0 &&
+	         strncmp(value + sizeof web - 1, vocabs[vocab].web, wl) == 0)
+		name = value + sizeof web - 1 + wl;
+	/* The table's own pointer: a match is a standard value, nothing else. */
+	for (const char *const *v = vocabs[vocab].values; *v; v++)
+		if (strcmp(*v, name) == 0)
+			return *v;
+	return NULL;
+}

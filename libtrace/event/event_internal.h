@@ -194,6 +194,13 @@ enum trace__cbv_vocab {
  * TRACE_OK with *out allocated, or TRACE_EINVAL naming @what.
  */
 int trace__cbv_normalize(char **out, int vocab, const char *value, const char *what);
+/*
+ * Strict: the CBV 2.0 short name of @value when it is a standard value of
+ * @vocab written bare, as urn:epcglobal:cbv:... or as
+ * https://ref.gs1.org/cbv/...; NULL for anything else (a custom URI whose
+ * last segment happens to be a CBV word included).  Static storage.
+ */
+const char *trace__cbv_short(int vocab, const char *value);
 /* Whether @s is in normal form for @vocab (short standard value or other URI). */
 int trace__cbv_is_normal(int vocab, const char *s);
 /* Sensor measurement type: "gs1:X" and "https://gs1.org/voc/X" become "X". */

@@ -154,6 +154,7 @@ void trace__indexer_init(trace__indexer *ix, trace__txn *txn, const trace__ledge
 {
 	memset(ix, 0, sizeof *ix);
 	ix->txn = txn;
+	ix->entries = txn;
 	ix->params = p;
 }
 

@@ -53,6 +53,13 @@ struct trace__indexer {
 	uint64_t next_id;
 	int next_id_loaded;
 	uint64_t recalled;	/* codes newly marked by a recall */
+	trace__txn *entries;	/* where the log's entries are read (the store's txn, or the live one in a reindex) */
+	trace_hasher *hasher;	/* the log's hash suite: eventID keys, event identities */
+	int replaying;		/* recomputing a status: accepted events are not refused again */
+	/* The status rule of the last (event, role): an event's codes share it. */
+	int rule_valid, rule_role;
+	uint64_t rule_idx;
+	const struct trace__status_rule *rule;
 };
 
 void trace__indexer_init(trace__indexer *ix, trace__txn *txn, const trace__ledger_params *p);
@@ -62,9 +69,38 @@ int trace__index_event(trace__indexer *ix, const trace_event *ev, uint64_t idx);
 /* Saves state kept across events (the next code id). */
 int trace__indexer_finish(trace__indexer *ix);
 
+/*
+ * One row of the status machine's table (status_table.c, docs/FORMAT.md
+ * §2.9.5): the first row matching an event and the code's role in it gives
+ * the next state.  0 / -1 mean any; a vocabulary column is a CBV short name,
+ * a full custom URI, NULL (any) or "" (absent).
+ */
+enum { TRACE__NEXT_SCAN = -1, TRACE__NEXT_FILL = -2, TRACE__NEXT_KEEP = -3 };
+typedef struct trace__status_rule {
+	int event, action, role;
+	const char *step, *disp;
+	int next;	/* a trace_code_state or TRACE__NEXT_* */
+} trace__status_rule;
+
+const trace__status_rule *trace__status_rules(size_t *n);
+/* The matching row, or NULL (first seen: active; else unchanged). */
+const trace__status_rule *trace__status_match(const trace_event *ev, int role);
+/* "event|action|role|bizStep|disposition|next" as FORMAT.md writes the row. */
+void trace__status_rule_text(char *buf, size_t cap, const trace__status_rule *r);
+
 /* Applies the state machine to code @id for event @idx. */
 int trace__status_apply(trace__indexer *ix, uint64_t id, const trace_event *ev, uint64_t idx,
                         int role, const char *code);
+/* Error declarations (declare.c).  Checks @ev's eventID is new, or for a
+ * declaration marks its event erroneous and recomputes the codes it named. */
+int trace__index_identity(trace__indexer *ix, const trace_event *ev, uint64_t idx, int *is_declaration);
+/* ENOTFOUND unless event @idx was declared erroneous (by *declaration). */
+int trace__event_declaration(trace__txn *t, uint64_t idx, uint64_t *declaration);
+/* Rebuilds code @id's status from its events that still count. */
+int trace__status_recompute(trace__indexer *ix, uint64_t id);
+/* Ends @child's stay in its current container at event @idx. */
+int trace__index_unpack(trace__indexer *ix, uint64_t child, uint64_t idx);
+
 /* Marks @id and everything downstream recalled; counts in ix->recalled. */
 int trace__recall_mark(trace__indexer *ix, uint64_t id, uint64_t idx);
 

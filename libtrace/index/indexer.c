@@ -174,6 +174,22 @@ static int unpack_all(trace__indexer *ix, uint64_t parent, uint64_t idx, const t
 	return rc == TRACE_ENOTFOUND ? TRACE_OK : rc;
 }
 
+/* An OBSERVE showing a containment the ledger did not know establishes it (CBV). */
+static int observe(trace__indexer *ix, uint64_t parent, uint64_t child, uint64_t idx)
+{
+	uint8_t k[8];
+	trace__val cur;
+	trace__be64_put(k, child);
+	int rc = trace__txn_get(ix->txn, DB_IX_PARENT, k, 8, &cur);
+	if (rc == TRACE_OK && cur.size == 16 && trace__be64_get(cur.data) == parent)
+		return TRACE_OK;	/* already known */
+	if (rc != TRACE_OK && rc != TRACE_ENOTFOUND)
+		return rc;
+	if ((rc = unpack(ix, child, idx)))
+		return rc;
+	return pack(ix, parent, child, idx);
+}
+
 static int index_aggregation(trace__indexer *ix, const trace_event *ev, uint64_t idx, uint64_t parent)
 {
 	int action = trace_event_action(ev);
@@ -195,6 +211,8 @@ static int index_aggregation(trace__indexer *ix, const trace_event *ev, uint64_t
 				rc = pack(ix, parent, child, idx);
 		} else if (action == TRACE_ACTION_DELETE) {
 			rc = unpack(ix, child, idx);
+		} else if (action == TRACE_ACTION_OBSERVE) {
+			rc = observe(ix, parent, child, idx);
 		}
 	}
 	trace__free(up.id);
@@ -279,11 +297,61 @@ static int index_lot(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 	return rc;
 }
 
+int trace__index_unpack(trace__indexer *ix, uint64_t child, uint64_t idx)
+{
+	return unpack(ix, child, idx);
+}
+
+/* Devices and sensors associated with a parent: ix_assoc (parent, child) -> event. */
+static int index_association(trace__indexer *ix, const trace_event *ev, uint64_t idx, uint64_t parent)
+{
+	int action = trace_event_action(ev);
+	size_t n = role_total(ev, TRACE_ROLE_ITEM);
+	uint8_t k[16], v[8];
+	int rc = TRACE_OK;
+	trace__be64_put(v, idx);
+	if (action == TRACE_ACTION_DELETE && n == 0) {
+		/* A DELETE without children ends every association of the parent. */
+		trace__cursor *c;
+		if ((rc = trace__cursor_open(&c, ix->txn, DB_IX_ASSOC)))
+			return rc;
+		for (;;) {
+			trace__val key = { k, 16 }, val;
+			trace__key2(k, parent, 0);
+			rc = trace__cursor_get(c, TRACE__CUR_SEEK, &key, &val);
+			if (rc || key.size != 16 || trace__be64_get(key.data) != parent)
+				break;
+			memcpy(k, key.data, 16);
+			if ((rc = trace__txn_del(ix->txn, DB_IX_ASSOC, k, 16)))
+				break;
+		}
+		trace__cursor_close(c);
+		return rc == TRACE_ENOTFOUND ? TRACE_OK : rc;
+	}
+	for (size_t i = 0; i < n && rc == TRACE_OK; i++) {
+		uint64_t child;
+		if ((rc = code_id(ix, role_get(ev, TRACE_ROLE_ITEM, i), &child)))
+			break;
+		trace__key2(k, parent, child);
+		if (action == TRACE_ACTION_DELETE) {
+			if ((rc = trace__txn_del(ix->txn, DB_IX_ASSOC, k, 16)) == TRACE_ENOTFOUND)
+				rc = TRACE_OK;
+		} else {
+			rc = trace__txn_put(ix->txn, DB_IX_ASSOC, k, 16, v, 8, 0);
+		}
+	}
+	return rc;
+}
+
 int trace__index_event(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 {
 	static const int roles[] = { TRACE_ROLE_PARENT, TRACE_ROLE_ITEM, TRACE_ROLE_INPUT, TRACE_ROLE_OUTPUT };
 	uint8_t tk[16];
-	int rc;
+	int rc, declaration;
+
+	/* eventID uniqueness; a declaration marks its event and moves nothing itself. */
+	if ((rc = trace__index_identity(ix, ev, idx, &declaration)))
+		return rc;
 
 	trace__key2(tk, (uint64_t)trace_event_time(ev) ^ ((uint64_t)1 << 63), idx);
 	if ((rc = trace__txn_put(ix->txn, DB_IX_TIME, tk, 16, empty, 0, 0)) ||
@@ -308,13 +376,19 @@ int trace__index_event(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 			uint64_t id;
 			if ((rc = code_id(ix, code, &id)) ||
 			    (rc = put_pair(ix, DB_IX_CODE_EVENTS, id, idx, NULL, 0)) ||
-			    (rc = trace__status_apply(ix, id, ev, idx, roles[r], code)))
+			    (!declaration && (rc = trace__status_apply(ix, id, ev, idx, roles[r], code))))
 				return rc;
 			if (roles[r] == TRACE_ROLE_PARENT)
 				parent = id;
 		}
 
+	if (declaration)
+		return TRACE_OK;
 	switch (trace_event_type(ev)) {
+	case TRACE_EVENT_ASSOCIATION:
+		if (parent != NO_EVENT && (rc = index_association(ix, ev, idx, parent)))
+			return rc;
+		break;
 	case TRACE_EVENT_AGGREGATION:
 		if (parent != NO_EVENT && (rc = index_aggregation(ix, ev, idx, parent)))
 			return rc;

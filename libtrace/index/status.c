@@ -65,25 +65,6 @@ int trace__status_put(trace__txn *t, uint64_t id, const trace__status *s)
 	return trace__txn_put(t, DB_STATUS, k, 8, p, STATUS_SIZE, 0);
 }
 
-/* The last path segment of a CBV value or URI: "shipping" for both forms. */
-static const char *vocab_tail(const char *v)
-{
-	if (v == NULL)
-		return "";
-	const char *tail = v;
-	for (const char *p = v; *p; p++)
-		if (*p == '/' || *p == ':' || *p == '#')
-			tail = p + 1;
-	if (strncmp(tail, "BizStep-", 8) == 0 || strncmp(tail, "Disp-", 5) == 0)
-		tail = strchr(tail, '-') + 1;
-	return tail;
-}
-
-static int is(const char *tail, const char *name)
-{
-	return strcmp(tail, name) == 0;
-}
-
 static int terminal(int state)
 {
 	return state == TRACE_STATE_SOLD || state == TRACE_STATE_DESTROYED;
@@ -96,76 +77,80 @@ int trace__status_apply(trace__indexer *ix, uint64_t id, const trace_event *ev, 
 	int rc = trace__status_get(ix->txn, id, &s);
 	if (rc && rc != TRACE_ENOTFOUND)
 		return rc;
-	const char *step = vocab_tail(trace_event_biz_step(ev));
-	const char *disp = vocab_tail(trace_event_disposition(ev));
+	/* Transitions come from the table, on CBV names alone (status_table.c). */
+	if (!ix->rule_valid || ix->rule_idx != idx || ix->rule_role != role) {
+		ix->rule = trace__status_match(ev, role);
+		ix->rule_idx = idx;
+		ix->rule_role = role;
+		ix->rule_valid = 1;
+	}
+	const trace__status_rule *rule = ix->rule;
 	int64_t t = trace_event_time(ev);
-	int type = trace_event_type(ev), action = trace_event_action(ev);
 	int before = s.state, next = s.state;
+	int fx = rule ? rule->next : before == TRACE_STATE_UNKNOWN ? TRACE_STATE_ACTIVE : TRACE__NEXT_KEEP;
 
 	if (ix->params->max_skew_ms >= 0 && trace_event_record_time(ev) != INT64_MIN &&
 	    t > trace_event_record_time(ev) + ix->params->max_skew_ms)
 		s.flags |= TRACE_FLAG_CLOCK_SKEW;
 
-	if (is(step, "filling") && ix->params->fill_interlock) {
+	if (fx == TRACE__NEXT_FILL) {
 		int overdue = s.expiry_ms != INT64_MIN && t > s.expiry_ms;
-		if (s.state == TRACE_STATE_DESTROYED || s.state == TRACE_STATE_EXPIRED || overdue)
+		/* A recomputation replays accepted events: the interlock held then. */
+		if (ix->params->fill_interlock && !ix->replaying &&
+		    (s.state == TRACE_STATE_DESTROYED || s.state == TRACE_STATE_EXPIRED || overdue))
 			return trace__fail(TRACE_EREFUSED, "refusing to fill %s: it is %s (safety interlock)",
 			                   code ? code : "a unit", overdue ? "overdue for inspection" : trace_code_state_name(s.state));
+		fx = before == TRACE_STATE_UNKNOWN ? TRACE_STATE_ACTIVE : TRACE__NEXT_KEEP;
 	}
-	if (is(step, "consumer_scan") || is(step, "scan")) {
+	if (fx == TRACE__NEXT_SCAN) {
 		/* Scans count, but do not move the code. */
 		if (s.scans++ == 0)
 			s.first_scan_ms = t;
 		if (s.scans > ix->params->scan_limit)
 			s.flags |= TRACE_FLAG_MANY_SCANS;
-		if (before == TRACE_STATE_UNKNOWN)
-			s.state = TRACE_STATE_UNKNOWN;
 		return trace__status_put(ix->txn, id, &s);
 	}
+	/* Only a row's own move has side effects: a kept state is no new commissioning. */
+	int kept = fx == TRACE__NEXT_KEEP;
+	if (kept)
+		fx = before == TRACE_STATE_UNKNOWN ? TRACE_STATE_ACTIVE : before;
+	next = fx;
 
-	if (is(step, "encoding") || is(disp, "encoded")) {
+	switch (kept ? TRACE__NEXT_KEEP : next) {
+	case TRACE_STATE_ISSUED:
 		/* Issuance: the code exists (printed or encoded) but is not yet on a unit. */
-		if (before != TRACE_STATE_UNKNOWN)
+		if (before != TRACE_STATE_UNKNOWN) {
 			s.flags |= TRACE_FLAG_IMPOSSIBLE_MOVE;	/* issued twice, or after use */
-		next = before == TRACE_STATE_UNKNOWN ? TRACE_STATE_ISSUED : before;
-	} else if (is(step, "commissioning") || (type == TRACE_EVENT_OBJECT && action == TRACE_ACTION_ADD && *step == 0)) {
+			next = before;
+		}
+		break;
+	case TRACE_STATE_COMMISSIONED: {
 		if (before == TRACE_STATE_DECOMMISSIONED && s.decommissioned_ms != INT64_MIN &&
 		    t - s.decommissioned_ms > ix->params->undo_window_ms)
 			s.flags |= TRACE_FLAG_LATE_UNDO;
 		else if (before != TRACE_STATE_UNKNOWN && before != TRACE_STATE_ISSUED && before != TRACE_STATE_DECOMMISSIONED)
 			s.flags |= TRACE_FLAG_IMPOSSIBLE_MOVE;
-		next = TRACE_STATE_COMMISSIONED;
 		int64_t expiry;
 		trace_event_lot_dates(ev, NULL, &expiry);
 		if (expiry != INT64_MIN)
 			s.expiry_ms = expiry;	/* also "next inspection due" for equipment */
-	} else if (type == TRACE_EVENT_AGGREGATION && role == TRACE_ROLE_ITEM) {
-		next = action == TRACE_ACTION_ADD ? TRACE_STATE_PACKED
-		     : action == TRACE_ACTION_DELETE ? TRACE_STATE_ACTIVE : s.state;
-	} else if (is(step, "retail_selling") || is(step, "dispensing")) {
+		break;
+	}
+	case TRACE_STATE_SOLD:
+	case TRACE_STATE_SPLIT_SOLD:
 		if (before == TRACE_STATE_SOLD || before == TRACE_STATE_SPLIT_SOLD)
 			s.flags |= TRACE_FLAG_DOUBLE_SALE;
 		if (before == TRACE_STATE_RECALLED || before == TRACE_STATE_EXPIRED || (s.flags & TRACE_FLAG_RECALLED))
 			s.flags |= TRACE_FLAG_SOLD_RECALLED;
-		next = is(disp, "partially_dispensed") ? TRACE_STATE_SPLIT_SOLD : TRACE_STATE_SOLD;
-	} else if (is(step, "decommissioning")) {
-		next = TRACE_STATE_DECOMMISSIONED;
+		break;
+	case TRACE_STATE_DECOMMISSIONED:
 		s.decommissioned_ms = t;
-	} else if (is(step, "destroying") || is(disp, "destroyed")) {
-		next = TRACE_STATE_DESTROYED;
-	} else if (is(disp, "recalled")) {
-		next = TRACE_STATE_RECALLED;
+		break;
+	case TRACE_STATE_RECALLED:
 		s.flags |= TRACE_FLAG_RECALLED;
-	} else if (is(disp, "expired")) {
-		next = TRACE_STATE_EXPIRED;
-	} else if (is(step, "returning") || is(disp, "returned")) {
-		next = TRACE_STATE_RETURNED;
-	} else if (is(step, "shipping") || is(step, "departing") || is(disp, "in_transit")) {
-		next = TRACE_STATE_IN_TRANSIT;
-	} else if (is(step, "receiving") || is(step, "arriving") || is(step, "accepting")) {
-		next = TRACE_STATE_RECEIVED;
-	} else if (before == TRACE_STATE_UNKNOWN) {
-		next = TRACE_STATE_ACTIVE;	/* first seen in some other event */
+		break;
+	default:
+		break;
 	}
 	if (terminal(before) && next != before && !(s.flags & TRACE_FLAG_DOUBLE_SALE) &&
 	    next != TRACE_STATE_RETURNED && next != TRACE_STATE_RECALLED)
@@ -174,8 +159,11 @@ int trace__status_apply(trace__indexer *ix, uint64_t id, const trace_event *ev, 
 	if ((s.flags & TRACE_FLAG_RECALLED) && next != TRACE_STATE_SOLD && next != TRACE_STATE_SPLIT_SOLD &&
 	    next != TRACE_STATE_DESTROYED && next != TRACE_STATE_RETURNED)
 		next = TRACE_STATE_RECALLED;
+	/* last_event is the last event that moved the code: an event that kept
+	 * its state (an inspection, an association) is not one. */
+	if (!kept || next != before)
+		s.last_event = idx;
 	s.state = next;
-	s.last_event = idx;
 	return trace__status_put(ix->txn, id, &s);
 }
 
@@ -213,6 +201,7 @@ const char *trace_code_state_name(int state)
 	static const char *const names[] = {
 		"unknown", "issued", "commissioned", "active", "packed", "in_transit", "received",
 		"sold", "split_sold", "returned", "recalled", "expired", "destroyed", "decommissioned",
+		"consumed",
 	};
 	return state >= 0 && state < (int)(sizeof names / sizeof names[0]) ? names[state] : "unknown";
 }

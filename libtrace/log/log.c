@@ -29,7 +29,8 @@ const char *const trace__log_db_names[DB_COUNT] = {
 	"meta", "entries", "tiles", "checkpoints",
 	"codes", "code_names", "status", "ix_code_events", "ix_containment",
 	"ix_parent", "ix_children", "ix_transform_fwd", "ix_transform_back",
-	"ix_lot_items", "ix_item_lot", "ix_field", "ix_time", "recalls", "private",
+	"ix_lot_items", "ix_item_lot", "ix_field", "ix_time",
+	"ix_event_ids", "ix_errors", "ix_assoc", "recalls", "private",
 };
 #define db_names trace__log_db_names
 
@@ -348,7 +349,7 @@ int trace_log_open(trace_log **out, const char *dir, unsigned flags, const trace
 		return rc;
 	log->readonly = !(flags & TRACE_OPEN_WRITE);
 	if ((!log->readonly && (rc = take_writer_lock(log, opts ? opts->busy_timeout_ms : 0))) ||
-	    (rc = trace__store_open(&log->store, dir, log->readonly ? TRACE__STORE_READONLY : 0,
+	    (rc = trace__store_open(&log->store, dir, log->readonly ? TRACE__STORE_READONLY : TRACE__STORE_ADD_MISSING,
 	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)) ||
 	    (rc = load_meta(log))) {
 		trace_log_close(log);

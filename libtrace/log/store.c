@@ -277,6 +277,8 @@ static int store_new(trace__store **out, const char *dir, const struct stat *st,
 	for (size_t i = 0; i < ndb; i++) {
 		unsigned f = (flags & TRACE__STORE_CREATE) ? MDB_CREATE : 0;
 		rc = mdb_dbi_open(txn, db_names[i], f, &s->dbi[i]);
+		if (rc == MDB_NOTFOUND && i > 0 && (flags & TRACE__STORE_ADD_MISSING))
+			rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE, &s->dbi[i]);
 		if (rc) {
 			mdb_txn_abort(txn);
 			int code = rc == MDB_NOTFOUND

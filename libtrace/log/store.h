@@ -16,7 +16,8 @@
 enum trace__store_flags {
 	TRACE__STORE_READONLY = 1,
 	TRACE__STORE_NOSYNC = 2,   /* derived data only: may lose recent commits on a system crash */
-	TRACE__STORE_CREATE = 4
+	TRACE__STORE_CREATE = 4,
+	TRACE__STORE_ADD_MISSING = 8 /* a database a later version added is created (empty) in an existing store */
 };
 
 typedef struct trace__store trace__store;

@@ -30,6 +30,7 @@ void trace_query_free(trace_query *q)
 	trace__free(q->act);
 	trace__free(q->via);
 	trace__cursor_close(q->names);
+	trace__cursor_close(q->assoc);
 	trace__cursor_close(q->cur);
 	if (!q->borrowed_txn)
 		trace__txn_abort(q->txn);
@@ -292,8 +293,11 @@ static int walk_query(trace_query **out, trace_ledger *l, const char *code, int 
 	trace_query *q = *out;
 	if (code == NULL)
 		rc = trace__fail(TRACE_EINVAL, "trace: no code given");
-	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK)
+	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK) {
 		rc = trace__walk_new(&q->walk, q->txn, direction, id);
+		q->start_id = id;
+		q->contents = direction == WALK_CONTENTS;
+	}
 	if (rc) {
 		trace_query_free(q);
 		*out = NULL;
@@ -420,6 +424,31 @@ static int walk_name(trace_query *q, uint64_t id)
 	return TRACE_OK;
 }
 
+/* Contents, after the walk: the devices associated with the start (ix_assoc). */
+static int assoc_next(trace_query *q, uint64_t *id)
+{
+	uint8_t start[16];
+	trace__val k = { start, 16 }, v;
+	int rc;
+	if (!q->assoc_phase) {
+		q->assoc_phase = 1;
+		if ((rc = trace__cursor_open(&q->assoc, q->txn, DB_IX_ASSOC)))
+			return rc;
+		trace__key2(start, q->start_id, 0);
+		rc = trace__cursor_get(q->assoc, TRACE__CUR_SEEK, &k, &v);
+	} else {
+		rc = trace__cursor_get(q->assoc, TRACE__CUR_NEXT, &k, &v);
+	}
+	if (rc)
+		return rc;
+	if (k.size != 16 || trace__be64_get(k.data) != q->start_id)
+		return TRACE_ENOTFOUND;
+	*id = trace__be64_get((const uint8_t *)k.data + 8);
+	q->depth = 1;
+	q->link = TRACE_LINK_ASSOCIATED;
+	return TRACE_OK;
+}
+
 static int query_step(trace_query *q)
 {
 	switch (q->kind) {
@@ -428,9 +457,12 @@ static int query_step(trace_query *q)
 		return trace__history_next(q);
 	case Q_WALK: {
 		uint64_t id;
-		int rc = trace__walk_next(q->walk, &id, &q->depth);
+		int rc = q->assoc_phase ? TRACE_ENOTFOUND : trace__walk_next(q->walk, &id, &q->depth);
+		q->link = rc == TRACE_OK && q->contents && q->depth ? TRACE_LINK_CONTAINED : TRACE_LINK_NONE;
+		if (rc == TRACE_ENOTFOUND && q->contents)
+			rc = assoc_next(q, &id);
 		if (rc == TRACE_ENOTFOUND)
-			rc = TRACE_ITEROVER;	/* the walk's own end (walk.h) */
+			rc = TRACE_ITEROVER;	/* the walk's (or the associations') own end */
 		if (rc == TRACE_OK && (rc = walk_name(q, id)) == TRACE_OK)
 			q->has_code = 1;
 		q->event = UINT64_MAX;
@@ -480,4 +512,16 @@ int trace_query_interval(const trace_query *q, uint64_t *from, uint64_t *to)
 	*from = lo;
 	*to = hi == NO_EVENT ? UINT64_MAX : hi - 1;
 	return TRACE_OK;
+}
+
+int trace_query_link(const trace_query *q) { return q && q->has_code ? q->link : TRACE_LINK_NONE; }
+
+uint64_t trace_query_declaration(const trace_query *q)
+{
+	uint64_t d;
+	if (q == NULL || q->event == UINT64_MAX || trace__event_declaration(q->txn, q->event, &d) != TRACE_OK) {
+		trace_error_clear();
+		return UINT64_MAX;
+	}
+	return d;
 }

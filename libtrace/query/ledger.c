@@ -110,6 +110,7 @@ static int index_batch(void *ctx, trace__txn *txn, uint64_t first)
 	append_ctx *a = ctx;
 	trace__indexer ix;
 	trace__indexer_init(&ix, txn, &a->l->params);
+	ix.hasher = a->l->log->hasher;
 	for (size_t i = 0; i < a->n; i++) {
 		int rc = trace__index_event(&ix, a->events[i], first + i);
 		if (rc == TRACE_OK)
@@ -251,6 +252,21 @@ int trace_ledger_status(trace_ledger *l, const char *code, int *state, uint32_t 
 		if (last_event)
 			*last_event = s.last_event;
 	}
+	trace__txn_abort(t);
+	return rc;
+}
+
+int trace_ledger_event_declaration(trace_ledger *l, uint64_t index, uint64_t *declaration)
+{
+	trace__txn *t;
+	if (l == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_ledger_event_declaration: NULL ledger");
+	int rc = trace__ledger_read(l, &t);
+	if (rc)
+		return rc;
+	rc = trace__event_declaration(t, index, declaration);
+	if (rc == TRACE_ENOTFOUND)
+		rc = trace__fail(TRACE_ENOTFOUND, "event %llu was not declared erroneous", (unsigned long long)index);
 	trace__txn_abort(t);
 	return rc;
 }

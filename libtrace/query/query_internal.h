@@ -47,6 +47,10 @@ struct trace_query {
 	uint64_t name_id;	/* the id the names cursor stands on, when names_valid */
 	int names_valid;
 	int has_code;	/* q->code holds the current result's code */
+	/* contents: after the walk, the start's associated devices */
+	int contents, assoc_phase, link;
+	uint64_t start_id;
+	trace__cursor *assoc;
 	size_t code_cap;
 	/* time and field */
 	uint8_t key[512];

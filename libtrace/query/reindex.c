@@ -100,6 +100,8 @@ static int replay_body(void *ctx, trace__txn *st)
 		return rc;
 	trace__indexer ix;
 	trace__indexer_init(&ix, st, &j->l->params);
+	ix.entries = lt;	/* entries are read from the live store */
+	ix.hasher = j->l->log->hasher;
 	for (uint64_t i = j->from; i < j->to && rc == TRACE_OK; i++) {
 		uint8_t key[8];
 		trace__val v;

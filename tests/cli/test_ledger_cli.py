@@ -234,6 +234,36 @@ def test_containment_cycle_is_refused(dairy):
     assert size(d) == before
 
 
+def test_error_declaration_and_associations(dairy):
+    """A declared-erroneous shipment is marked in history and no longer moves
+    the item; an eventID cannot be reused; contents shows an associated sensor."""
+    _, d, items = dairy
+    ship = obj(items[0], "shipping", "2026-11-23T10:00:00+08:00", eventID="urn:uuid:9f1d2c3b-0000-4000-8000-000000000001")
+    (shipped, _), = add(d, ship)
+    assert status(d, items[0])["status"] == "in_transit"
+    before = size(d)
+    r = trace("event", "add", d, "-", input=json.dumps(ship).encode(), expect=2)
+    assert b"urn:uuid:9f1d2c3b-0000-4000-8000-000000000001" in r.stderr
+    assert size(d) == before
+    declared = dict(ship, errorDeclaration={"declarationTime": "2026-11-24T08:00:00Z", "reason": "incorrect_data"})
+    (decl, _), = add(d, declared)
+    s = status(d, items[0])
+    assert s["status"] == "issued" and s["flags"] == ["corrected"]
+    text = trace("history", d, items[0]).stdout.decode().splitlines()
+    assert any(line.startswith(f"{shipped:8d}") and f"[erroneous: declared by event {decl}]" in line for line in text)
+    assert any(line.startswith(f"{decl:8d}") and "[error declaration: incorrect_data]" in line for line in text)
+    hist = json.loads(trace("history", d, items[0], "--json").stdout)
+    assert [e.get("libtrace:declaredErroneousBy") for e in hist] == [None, decl, None]
+
+    sensor = "https://id.gs1.org/8004/9506000134352SENSOR7"
+    add(d, {"type": "AssociationEvent", "eventTime": "2026-11-23T11:00:00+08:00",
+            "eventTimeZoneOffset": "+08:00", "action": "ADD", "parentID": CASE, "childEPCs": [sensor]})
+    inside = json.loads(trace("contents", d, CASE, "--json").stdout)
+    assert [c for c in inside if c.get("link") == "associated"] == [
+        {"code": sensor, "depth": 1, "status": "active", "link": "associated"}]
+    assert b"every index matches" in trace("reindex", d).stdout
+
+
 def test_bad_events_leave_the_ledger_as_it_was(dairy):
     _, d, items = dairy
     before = size(d)
