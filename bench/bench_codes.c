@@ -146,7 +146,7 @@ int main(int argc, char **argv)
 	for (uint64_t done = 0; done < P.mem_codes; done += chunk)
 		BENCH_CHECK(trace_issuer_issue_gs1(mem, GTIN, LOT, chunk, to_sink, &s));
 	double mem_rate = (double)P.mem_codes / (bench_now() - t0);
-	trace_issuer_free(mem);
+	trace_issuer_close(mem);
 	double aes = raw_aes_codes_per_s(P.aes_s);
 	snprintf(op, sizeof op, "serial generation in memory (GTIN + lot, 14-char serials, Digital Link URI per code; %s codes)",
 	         bench_fmt_num(fig, sizeof fig, (double)P.mem_codes, 0));
@@ -164,11 +164,11 @@ int main(int argc, char **argv)
 	for (uint64_t done = 0; done < P.durable_codes; done += JOB)
 		BENCH_CHECK(trace_issuer_issue_gs1(dur, GTIN, LOT, JOB, to_sink, &s));
 	double dur_rate = (double)P.durable_codes / (bench_now() - t0);
-	trace_issuer_free(dur);
+	trace_issuer_close(dur);
 	/* Reopening resumes past every reservation: the uniqueness guarantee. */
 	BENCH_CHECK(trace_issuer_open(&dur, ledger, NULL));
 	BENCH_REQUIRE(trace_issuer_count(dur) == P.durable_codes, "counter did not persist");
-	trace_issuer_free(dur);
+	trace_issuer_close(dur);
 
 	char rawdir[4200];
 	snprintf(rawdir, sizeof rawdir, "%s/raw-random", tmp);
@@ -202,7 +202,7 @@ int main(int argc, char **argv)
 	collect col = { 0 };
 	BENCH_CHECK(trace_issuer_open(&dur, ledger, NULL));
 	BENCH_CHECK(trace_issuer_issue_gs1(dur, GTIN, LOT, args.small ? 20000 : 100000, to_collect, &col));
-	trace_issuer_free(dur);
+	trace_issuer_close(dur);
 	qsort(col.serials, col.n, sizeof *col.serials, cmp_str);
 	for (size_t i = 1; i < col.n; i++)
 		BENCH_REQUIRE(strcmp(col.serials[i - 1], col.serials[i]) != 0, "serial %s issued twice", col.serials[i]);

@@ -34,10 +34,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i <= trace_event_code_count(ev, role); i++)
 			(void)trace_event_code(ev, role, i);
 		for (size_t i = 0; i <= trace_event_quantity_count(ev, role); i++)
-			(void)trace_event_quantity(ev, role, i, NULL, NULL, NULL);
+			if (trace_event_quantity(ev, role, i, NULL, NULL, NULL) == TRACE_OK)
+				FUZZ_CHECK(i < trace_event_quantity_count(ev, role));
 	}
 	for (size_t i = 0; i <= trace_event_sensor_count(ev); i++)
-		(void)trace_event_sensor(ev, i, NULL, NULL, NULL, NULL, NULL, NULL);
+		if (trace_event_sensor(ev, i, NULL, NULL, NULL, NULL, NULL, NULL) == TRACE_OK)
+			FUZZ_CHECK(i < trace_event_sensor_count(ev));
 	/* The JSON form carries the same event. */
 	if (fuzz_rc(trace_event_to_json(&js, ev)) == TRACE_OK &&
 	    fuzz_rc(trace_event_from_json(&back, (const char *)js.ptr, js.size)) == TRACE_OK) {

@@ -316,7 +316,7 @@ static int cmd_issue(int argc, char **argv)
 		else if (strcmp(a, "--site") == 0) site = v;
 		else if (strcmp(a, "--format") == 0) format = v;
 		else if (strcmp(a, "--time") == 0) {
-			if (trace_event_time_parse(v, &when, &tz))
+			if (trace_event_time_parse(&when, &tz, v))
 				return cli_usage("code issue: --time: %s", trace_error_last()->message);
 		}
 		else if (strcmp(a, "--count") == 0) {
@@ -382,7 +382,7 @@ static int cmd_issue(int argc, char **argv)
 			rc = TRACE_OK;	/* reported: the write failure is what stopped it */
 		}
 	}
-	trace_issuer_free(is);
+	trace_issuer_close(is);
 	if (o.pending)
 		fclose(o.pending);
 	free(o.pending_buf);

@@ -152,7 +152,7 @@ int cmd_events(int argc, char **argv)
 	if (dir == NULL || (field != 0) == (from != NULL || to != NULL) || (from != NULL) != (to != NULL))
 		return cli_usage("%s", usage);
 	int64_t t0 = 0, t1 = 0;
-	if (from && (trace_event_time_parse(from, &t0, NULL) || trace_event_time_parse(to, &t1, NULL)))
+	if (from && (trace_event_time_parse(&t0, NULL, from) || trace_event_time_parse(&t1, NULL, to)))
 		return cli_usage("events: %s", trace_error_last()->message);
 	trace_ledger *l;
 	trace_query *q = NULL;
@@ -190,8 +190,11 @@ static int walk(int argc, char **argv, int first_arg, const char *what,
 			uint64_t from, to;
 			int stay = trace_query_interval(q, &from, &to) == TRACE_OK;
 			if (json) {
-				int state = 0;
-				trace_ledger_status(l, c, &state, NULL, NULL);
+				int state = 0, src = trace_ledger_status(l, c, &state, NULL, NULL);
+				if (src != TRACE_OK && src != TRACE_ENOTFOUND) {
+					rc = src;
+					break;
+				}
 				/* Codes are URIs or plain text without quotes or control characters. */
 				printf("%s{\"code\": \"%s\", \"depth\": %u, \"status\": \"%s\"", first ? "" : ",\n", c,
 				       trace_query_depth(q), trace_code_state_name(state));
@@ -318,8 +321,8 @@ int cmd_status(int argc, char **argv)
 	if (status)
 		return status;
 	int rc = trace_ledger_status(l, code, &state, &flags, &last);
-	if (rc == TRACE_OK)
-		trace_ledger_scans(l, code, &scans, &first_scan);
+	if (rc == TRACE_OK && (rc = trace_ledger_scans(l, code, &scans, &first_scan)) == TRACE_ENOTFOUND)
+		rc = TRACE_OK;	/* never scanned */
 	trace_ledger_close(l);
 	if (rc)
 		return cli_fail(rc, "status");
@@ -386,7 +389,7 @@ static int recall_check(int argc, char **argv)
 			if (cli_parse_u64(argv[++i], &min_size))
 				status = cli_usage("recall check: --min-size wants a number, not \"%s\"", argv[i]);
 		} else if (strcmp(argv[i], "--not-before") == 0 && i + 1 < argc) {
-			if (trace_event_time_parse(argv[++i], &not_before, NULL) != TRACE_OK)
+			if (trace_event_time_parse(&not_before, NULL, argv[++i]) != TRACE_OK)
 				status = cli_usage("recall check: --not-before wants an RFC 3339 time, not \"%s\"", argv[i]);
 		} else if (file == NULL)
 			file = argv[i];

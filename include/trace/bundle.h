@@ -41,7 +41,7 @@ TRACE_API const uint8_t *trace_tlog_proof_extra(const trace_tlog_proof *p, size_
  * @return TRACE_OK, TRACE_EINVAL, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_tlog_proof_format(trace_buf *out, uint64_t index,
+TRACE_API TRACE_WARN_UNUSED int trace_tlog_proof_format(trace_buf *out, uint64_t index,
                                       const uint8_t *path, size_t path_len, size_t hash_len,
                                       const char *checkpoint, size_t checkpoint_len,
                                       const uint8_t *extra, size_t extra_len);

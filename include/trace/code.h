@@ -108,10 +108,10 @@ TRACE_API TRACE_WARN_UNUSED int trace_code_parse(trace_code **out, const char *t
 /** @brief Releases a code; NULL is a no-op. @since 1.0 */
 TRACE_API void trace_code_free(trace_code *c);
 
-/** @brief The trace_code_scheme of @p c. @since 1.0 */
+/** @brief The trace_code_scheme of @p c. @return a trace_code_scheme, or 0 for NULL. @since 1.0 */
 TRACE_API int trace_code_scheme(const trace_code *c);
 
-/** @brief The trace_code_form @p c was parsed from. @since 1.0 */
+/** @brief The trace_code_form @p c was parsed from. @return a trace_code_form, or 0 for NULL. @since 1.0 */
 TRACE_API int trace_code_form(const trace_code *c);
 
 /**
@@ -140,7 +140,7 @@ TRACE_API size_t trace_code_field_count(const trace_code *c);
  * @return TRACE_OK, or TRACE_ERANGE if @p i is out of range.
  * @since 1.0
  */
-TRACE_API int trace_code_field(const char **name_out, const char **value_out, const trace_code *c,
+TRACE_API TRACE_WARN_UNUSED int trace_code_field(const char **name_out, const char **value_out, const trace_code *c,
                                size_t i);
 
 /**
@@ -163,7 +163,7 @@ TRACE_API size_t trace_code_extra_count(const trace_code *c);
  * @return TRACE_OK, or TRACE_ERANGE if @p i is out of range.
  * @since 1.0
  */
-TRACE_API int trace_code_extra(const char **key_out, const char **value_out, const trace_code *c,
+TRACE_API TRACE_WARN_UNUSED int trace_code_extra(const char **key_out, const char **value_out, const trace_code *c,
                                size_t i);
 
 /**
@@ -173,7 +173,7 @@ TRACE_API int trace_code_extra(const char **key_out, const char **value_out, con
  * @return TRACE_OK, TRACE_EINVAL (not a GS1 code, or unknown style), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_code_element_string(trace_buf *out, const trace_code *c, int style);
+TRACE_API TRACE_WARN_UNUSED int trace_code_element_string(trace_buf *out, const trace_code *c, int style);
 
 /**
  * @brief Formats a GS1 code as a canonical GS1 Digital Link URI.
@@ -189,7 +189,7 @@ TRACE_API int trace_code_element_string(trace_buf *out, const trace_code *c, int
  *         stem is not an http(s) URI; TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_code_digital_link(trace_buf *out, const trace_code *c, const char *stem);
+TRACE_API TRACE_WARN_UNUSED int trace_code_digital_link(trace_buf *out, const trace_code *c, const char *stem);
 
 /**
  * @brief Formats a GS1 code as an EPC pure-identity URN.
@@ -208,7 +208,7 @@ TRACE_API int trace_code_digital_link(trace_buf *out, const trace_code *c, const
  *         for these AIs, or a value an EPC URN cannot carry); TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_code_epc_urn(trace_buf *out, const trace_code *c, int gcp_length);
+TRACE_API TRACE_WARN_UNUSED int trace_code_epc_urn(trace_buf *out, const trace_code *c, int gcp_length);
 
 /**
  * @brief The GS1 mod-10 check digit of a key without its check digit.
@@ -217,7 +217,7 @@ TRACE_API int trace_code_epc_urn(trace_buf *out, const trace_code *c, int gcp_le
  * @return TRACE_OK, or TRACE_EINVAL (empty, or a non-digit whose position is named).
  * @since 1.0
  */
-TRACE_API int trace_gs1_check_digit(int *out, const char *digits, size_t len);
+TRACE_API TRACE_WARN_UNUSED int trace_gs1_check_digit(int *out, const char *digits, size_t len);
 
 /**
  * @brief Validates one AI value (character set, length, check digit, dates...).
@@ -264,7 +264,7 @@ typedef int (*trace_issue_fn)(const char *code, const char *serial, uint64_t seq
 
 /**
  * @brief Opens (creating if needed) the issuance state of a ledger directory.
- * @param[out] out caller owns it; release with trace_issuer_free().
+ * @param[out] out caller owns it; release with trace_issuer_close().
  * @param[in] dir the ledger directory; state goes in @p dir/codes/.  NULL keeps
  *            the state in memory (fresh key, counter from 0): unique only
  *            within this object's life.
@@ -280,7 +280,7 @@ TRACE_API TRACE_WARN_UNUSED int trace_issuer_open(trace_issuer **out, const char
                                                   const char *site);
 
 /** @brief Releases an issuer (wiping its key); NULL is a no-op. @since 1.0 */
-TRACE_API void trace_issuer_free(trace_issuer *is);
+TRACE_API void trace_issuer_close(trace_issuer *is);
 
 /** @brief The site ID, owned by @p is. @since 1.0 */
 TRACE_API const char *trace_issuer_site(const trace_issuer *is);

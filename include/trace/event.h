@@ -85,27 +85,31 @@ TRACE_API void trace_event_free(trace_event *ev);
  * @return TRACE_OK, TRACE_EINVAL (offset out of range).
  * @since 1.0
  */
-TRACE_API int trace_event_set_time(trace_event *ev, int64_t time_ms, int tz_offset_minutes);
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_time(trace_event *ev, int64_t time_ms, int tz_offset_minutes);
 
 /**
  * @brief Parses an RFC 3339 date-time as the JSON form's eventTime is read
  *        ("2026-11-23T08:00:00+08:00", "...T00:00:00.123Z"): UTC milliseconds
  *        (a fourth fractional digit rounds half up) and the offset it gives.
- * @param[out] tz_offset_minutes may be NULL.
+ * @param[out] time_ms_out the instant, UTC milliseconds.
+ * @param[out] tz_offset_out the offset in minutes; may be NULL.
+ * @param[in] text the date-time.
  * @return TRACE_OK, TRACE_EINVAL (naming the text).
  * @since 1.0
  */
-TRACE_API int trace_event_time_parse(const char *text, int64_t *time_ms, int *tz_offset_minutes);
+TRACE_API TRACE_WARN_UNUSED int trace_event_time_parse(int64_t *time_ms_out, int *tz_offset_out,
+                                                       const char *text);
 
 /**
  * @brief Sets recordTime (UTC ms).  The ledger sets it when it accepts the
  * event; a scanner that syncs late keeps its own event time.
+ * @return TRACE_OK, or TRACE_EINVAL (NULL event, or a time RFC 3339 cannot write).
  * @since 1.0
  */
-TRACE_API int trace_event_set_record_time(trace_event *ev, int64_t time_ms);
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_record_time(trace_event *ev, int64_t time_ms);
 
 /** @brief Sets the action (trace_event_action). @return TRACE_OK, TRACE_EINVAL. @since 1.0 */
-TRACE_API int trace_event_set_action(trace_event *ev, int action);
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_action(trace_event *ev, int action);
 
 /**
  * @brief Adds a code (instance level) in @p role.
@@ -118,7 +122,7 @@ TRACE_API int trace_event_set_action(trace_event *ev, int action);
  * @return TRACE_OK, TRACE_EINVAL (naming the code and why), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_add_code(trace_event *ev, int role, const char *code);
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_code(trace_event *ev, int role, const char *code);
 
 /**
  * @brief Adds a class-level quantity (a product class or GTIN + lot) in @p role.
@@ -126,7 +130,7 @@ TRACE_API int trace_event_add_code(trace_event *ev, int role, const char *code);
  * @return TRACE_OK, TRACE_EINVAL, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_add_quantity(trace_event *ev, int role, const char *class_code,
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_quantity(trace_event *ev, int role, const char *class_code,
                                        double quantity, const char *uom);
 
 /**
@@ -134,23 +138,24 @@ TRACE_API int trace_event_add_quantity(trace_event *ev, int role, const char *cl
  * @return TRACE_OK, TRACE_EINVAL (neither a CBV value nor a URI).
  * @since 1.0
  */
-TRACE_API int trace_event_set_biz_step(trace_event *ev, const char *step);
-/** @brief Sets the CBV disposition (short value or URI). @since 1.0 */
-TRACE_API int trace_event_set_disposition(trace_event *ev, const char *disposition);
-/** @brief Sets readPoint (an SGLN or other location URI / code). @since 1.0 */
-TRACE_API int trace_event_set_read_point(trace_event *ev, const char *location);
-/** @brief Sets bizLocation. @since 1.0 */
-TRACE_API int trace_event_set_biz_location(trace_event *ev, const char *location);
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_biz_step(trace_event *ev, const char *step);
+/** @brief Sets the CBV disposition (short value or URI). @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM. @since 1.0 */
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_disposition(trace_event *ev, const char *disposition);
+/** @brief Sets readPoint (an SGLN or other location URI / code). @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM. @since 1.0 */
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_read_point(trace_event *ev, const char *location);
+/** @brief Sets bizLocation. @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM. @since 1.0 */
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_biz_location(trace_event *ev, const char *location);
 
 /**
  * @brief Adds a source or destination party.
  * @param[in] type CBV source/destination type ("owning_party", "possessing_party", "location") or URI.
+ * @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_add_party(trace_event *ev, int kind, const char *type, const char *id);
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_party(trace_event *ev, int kind, const char *type, const char *id);
 
-/** @brief Adds a business transaction reference (type may be NULL). @since 1.0 */
-TRACE_API int trace_event_add_biz_transaction(trace_event *ev, const char *type, const char *id);
+/** @brief Adds a business transaction reference (type may be NULL). @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM. @since 1.0 */
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_biz_transaction(trace_event *ev, const char *type, const char *id);
 
 /**
  * @brief Adds a sensor reading (EPCIS sensorReport).
@@ -158,45 +163,50 @@ TRACE_API int trace_event_add_biz_transaction(trace_event *ev, const char *type,
  * @param[in] min,max,mean NaN when absent.
  * @param[in] uom e.g. "CEL".
  * @param[in] time_ms when measured, or INT64_MIN when absent.
+ * @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_add_sensor(trace_event *ev, const char *type, double min, double max,
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_sensor(trace_event *ev, const char *type, double min, double max,
                                      double mean, const char *uom, int64_t time_ms);
 
 /**
  * @brief Adds an attachment by hash (inspection report, certificate).
  * @param[in] sha256 32 bytes.
+ * @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_add_attachment(trace_event *ev, const uint8_t *sha256, size_t len,
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_attachment(trace_event *ev, const uint8_t *sha256, size_t len,
                                          const char *uri, const char *media_type);
 
 /**
  * @brief Sets lot master data (ILMD): lot, production and expiry dates (UTC ms, INT64_MIN when absent).
+ * @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_set_lot(trace_event *ev, const char *lot, int64_t production_ms,
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_lot(trace_event *ev, const char *lot, int64_t production_ms,
                                   int64_t expiry_ms);
 
-/** @brief Adds an extension field (namespaced key, text value). @since 1.0 */
-TRACE_API int trace_event_add_extension(trace_event *ev, const char *key, const char *value);
+/** @brief Adds an extension field (namespaced key, text value). @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM. @since 1.0 */
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_extension(trace_event *ev, const char *key, const char *value);
 
 /**
  * @brief Adds a `prev` link: the hash of an earlier event of the same objects,
  * possibly in another party's ledger.
  * @param[in] origin that ledger's origin, or NULL for this ledger.
+ * @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_add_prev(trace_event *ev, const uint8_t *hash, size_t len,
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_prev(trace_event *ev, const uint8_t *hash, size_t len,
                                    const char *origin);
 
 /**
  * @brief Makes this an error declaration that corrects event @p hash
  * without editing it.
  * @param[in] reason CBV error reason ("incorrect_data", ...) or URI.
+ * @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_set_error_declaration(trace_event *ev, const uint8_t *hash,
+TRACE_API TRACE_WARN_UNUSED int trace_event_set_error_declaration(trace_event *ev, const uint8_t *hash,
                                                 size_t len, const char *reason);
 
 /**
@@ -205,9 +215,10 @@ TRACE_API int trace_event_set_error_declaration(trace_event *ev, const uint8_t *
  * Only a salted SHA-256 commitment enters the canonical encoding; the
  * cleartext and salt stay with the event (see trace_event_private()) for
  * the ledger's erasable side store.
+ * @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_add_private(trace_event *ev, const char *name, const char *value);
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_private(trace_event *ev, const char *name, const char *value);
 
 /**
  * @brief Checks the event against the model's rules.
@@ -268,9 +279,10 @@ TRACE_API TRACE_WARN_UNUSED int trace_event_from_json(trace_event **out, const c
 /**
  * @brief Writes the EPCIS 2.0 JSON-LD event object (libtrace extensions under
  * their documented namespace).
+ * @return TRACE_OK, TRACE_EINVAL (the event is invalid: which field and why), TRACE_ENOMEM; release @p out with trace_buf_dispose().
  * @since 1.0
  */
-TRACE_API int trace_event_to_json(trace_buf *out, const trace_event *ev);
+TRACE_API TRACE_WARN_UNUSED int trace_event_to_json(trace_buf *out, const trace_event *ev);
 
 /**
  * @brief Writes an EPCIS 2.0 EPCISDocument holding @p events in order.
@@ -302,13 +314,13 @@ TRACE_API TRACE_WARN_UNUSED int trace_event_to_json_document(trace_buf *out,
 TRACE_API TRACE_WARN_UNUSED int trace_event_read_json_events(
 	const char *json, size_t len, int (*cb)(trace_event *ev, void *payload), void *payload);
 
-/** @brief Event type. @since 1.0 */
+/** @brief Event type. @return a trace_event_type, or 0 for NULL. @since 1.0 */
 TRACE_API int trace_event_type(const trace_event *ev);
-/** @brief Action. @since 1.0 */
+/** @brief Action. @return a trace_event_action, or 0 when the type has none or for NULL. @since 1.0 */
 TRACE_API int trace_event_action(const trace_event *ev);
 /** @brief Event time, UTC ms. @since 1.0 */
 TRACE_API int64_t trace_event_time(const trace_event *ev);
-/** @brief Time-zone offset in minutes. @since 1.0 */
+/** @brief Time-zone offset in minutes. @return minutes east of UTC (-840 to 840); 0 for NULL. @since 1.0 */
 TRACE_API int trace_event_tz_offset(const trace_event *ev);
 /** @brief Record time, UTC ms, or INT64_MIN when unset. @since 1.0 */
 TRACE_API int64_t trace_event_record_time(const trace_event *ev);
@@ -324,7 +336,7 @@ TRACE_API size_t trace_event_quantity_count(const trace_event *ev, int role);
  * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event or unknown role).
  * @since 1.0
  */
-TRACE_API int trace_event_quantity(const trace_event *ev, int role, size_t i,
+TRACE_API TRACE_WARN_UNUSED int trace_event_quantity(const trace_event *ev, int role, size_t i,
                                    const char **class_code, double *quantity, const char **uom);
 /** @brief Business step as a short CBV value or URI, or NULL. @since 1.0 */
 TRACE_API const char *trace_event_biz_step(const trace_event *ev);
@@ -341,7 +353,7 @@ TRACE_API size_t trace_event_party_count(const trace_event *ev, int kind);
  * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event or unknown kind).
  * @since 1.0
  */
-TRACE_API int trace_event_party(const trace_event *ev, int kind, size_t i, const char **type,
+TRACE_API TRACE_WARN_UNUSED int trace_event_party(const trace_event *ev, int kind, size_t i, const char **type,
                                 const char **id);
 /** @brief Lot of the lot master data, or NULL. @since 1.0 */
 TRACE_API const char *trace_event_lot(const trace_event *ev);
@@ -359,7 +371,7 @@ TRACE_API size_t trace_event_sensor_count(const trace_event *ev);
  * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event).
  * @since 1.0
  */
-TRACE_API int trace_event_sensor(const trace_event *ev, size_t i, const char **type, double *min,
+TRACE_API TRACE_WARN_UNUSED int trace_event_sensor(const trace_event *ev, size_t i, const char **type, double *min,
                                  double *max, double *mean, const char **uom, int64_t *time_ms);
 /** @brief Number of prev links. @since 1.0 */
 TRACE_API size_t trace_event_prev_count(const trace_event *ev);
@@ -368,7 +380,7 @@ TRACE_API size_t trace_event_prev_count(const trace_event *ev);
  * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event).
  * @since 1.0
  */
-TRACE_API int trace_event_prev(const trace_event *ev, size_t i, const uint8_t **hash, size_t *len,
+TRACE_API TRACE_WARN_UNUSED int trace_event_prev(const trace_event *ev, size_t i, const uint8_t **hash, size_t *len,
                                const char **origin);
 /**
  * @brief The corrected event's hash when this is an error declaration, else NULL.
@@ -420,7 +432,7 @@ TRACE_API size_t trace_event_private_count(const trace_event *ev);
  * @return TRACE_OK, TRACE_ERANGE (@p i past the end), TRACE_EINVAL (NULL event).
  * @since 1.0
  */
-TRACE_API int trace_event_private(const trace_event *ev, size_t i, const char **name,
+TRACE_API TRACE_WARN_UNUSED int trace_event_private(const trace_event *ev, size_t i, const char **name,
                                   const char **value, const uint8_t **salt, size_t *salt_len);
 
 /**
@@ -434,7 +446,7 @@ TRACE_API int trace_event_private(const trace_event *ev, size_t i, const char **
  *         value not UTF-8); TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_event_reveal_private(trace_event *ev, size_t i, const char *value,
+TRACE_API TRACE_WARN_UNUSED int trace_event_reveal_private(trace_event *ev, size_t i, const char *value,
                                          const uint8_t *salt, size_t salt_len);
 
 #ifdef __cplusplus

@@ -46,7 +46,7 @@ TRACE_API void trace_log_opts_free(trace_log_opts *o);
  *         TRACE_BUSY_TIMEOUT_MIN..TRACE_BUSY_TIMEOUT_MAX).
  * @since 1.0
  */
-TRACE_API int trace_log_opts_set_busy_timeout(trace_log_opts *o, int64_t ms);
+TRACE_API TRACE_WARN_UNUSED int trace_log_opts_set_busy_timeout(trace_log_opts *o, int64_t ms);
 /** @brief The busy timeout in ms (0 for NULL options). @since 1.0 */
 TRACE_API int64_t trace_log_opts_get_busy_timeout(const trace_log_opts *o);
 /**
@@ -54,9 +54,9 @@ TRACE_API int64_t trace_log_opts_get_busy_timeout(const trace_log_opts *o);
  * @return TRACE_OK or TRACE_EINVAL (below 1 MiB or above 64 TiB).
  * @since 1.0
  */
-TRACE_API int trace_log_opts_set_mapsize(trace_log_opts *o, uint64_t bytes);
-/** @brief Kind of a new log (a trace_log_kind); default TRACE_LOG_RAW. @since 1.0 */
-TRACE_API int trace_log_opts_set_kind(trace_log_opts *o, int kind);
+TRACE_API TRACE_WARN_UNUSED int trace_log_opts_set_mapsize(trace_log_opts *o, uint64_t bytes);
+/** @brief Kind of a new log (a trace_log_kind); default TRACE_LOG_RAW. @return TRACE_OK, or TRACE_EINVAL (NULL options or an unknown kind). @since 1.0 */
+TRACE_API TRACE_WARN_UNUSED int trace_log_opts_set_kind(trace_log_opts *o, int kind);
 
 /**
  * @brief Creates a new, empty log in @p dir (created if missing; it must not
@@ -109,9 +109,9 @@ TRACE_API void trace_log_close(trace_log *log);
 TRACE_API const char *trace_log_origin(const trace_log *log);
 /** @brief Verifier key text; owned by @p log. @since 1.0 */
 TRACE_API const char *trace_log_vkey(const trace_log *log);
-/** @brief The log's trace_log_kind. @since 1.0 */
+/** @brief The log's trace_log_kind. @return a trace_log_kind, or 0 for NULL. @since 1.0 */
 TRACE_API int trace_log_kind(const trace_log *log);
-/** @brief The log's trace_suite. @since 1.0 */
+/** @brief The log's trace_suite. @return a trace_suite, or 0 for NULL. @since 1.0 */
 TRACE_API int trace_log_suite(const trace_log *log);
 
 /**
@@ -119,7 +119,7 @@ TRACE_API int trace_log_suite(const trace_log *log);
  * @return TRACE_OK, TRACE_EIO.
  * @since 1.0
  */
-TRACE_API int trace_log_size(uint64_t *out, trace_log *log);
+TRACE_API TRACE_WARN_UNUSED int trace_log_size(uint64_t *out, trace_log *log);
 
 /**
  * @brief Appends @p n entries in one durable transaction.
@@ -140,7 +140,7 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_append(uint64_t *first_index, trace_lo
  * @return TRACE_OK, TRACE_ERANGE (@p index is not below the log's size), TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index);
+TRACE_API TRACE_WARN_UNUSED int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index);
 
 /**
  * @brief Leaf hash of entry @p index.
@@ -148,18 +148,18 @@ TRACE_API int trace_log_entry(trace_buf *out, trace_log *log, uint64_t index);
  *         TRACE_ECORRUPT, TRACE_EIO.
  * @since 1.0
  */
-TRACE_API int trace_log_leaf_hash(uint8_t *out, size_t out_len, trace_log *log, uint64_t index);
+TRACE_API TRACE_WARN_UNUSED int trace_log_leaf_hash(uint8_t *out, size_t out_len, trace_log *log, uint64_t index);
 
 /**
  * @brief Finds the first index whose leaf hash is @p leaf_hash.
  * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EIO.
  * @since 1.0
  */
-TRACE_API int trace_log_find(uint64_t *index_out, trace_log *log,
+TRACE_API TRACE_WARN_UNUSED int trace_log_find(uint64_t *index_out, trace_log *log,
                              const uint8_t *leaf_hash, size_t len);
 
 /** @brief Root hash of the first @p size entries. @return TRACE_OK, TRACE_EINVAL, TRACE_EBUFS. @since 1.0 */
-TRACE_API int trace_log_root(uint8_t *out, size_t out_len, trace_log *log, uint64_t size);
+TRACE_API TRACE_WARN_UNUSED int trace_log_root(uint8_t *out, size_t out_len, trace_log *log, uint64_t size);
 
 /**
  * @brief Inclusion proof of entry @p index in the tree of @p size entries.
@@ -168,7 +168,7 @@ TRACE_API int trace_log_root(uint8_t *out, size_t out_len, trace_log *log, uint6
  *         TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_log_inclusion_proof(trace_buf *out, trace_log *log,
+TRACE_API TRACE_WARN_UNUSED int trace_log_inclusion_proof(trace_buf *out, trace_log *log,
                                         uint64_t index, uint64_t size);
 
 /**
@@ -176,7 +176,7 @@ TRACE_API int trace_log_inclusion_proof(trace_buf *out, trace_log *log,
  * @return TRACE_OK, TRACE_EINVAL (size1 == 0, size1 > size2, size2 > log size), TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_log_consistency_proof(trace_buf *out, trace_log *log,
+TRACE_API TRACE_WARN_UNUSED int trace_log_consistency_proof(trace_buf *out, trace_log *log,
                                           uint64_t size1, uint64_t size2);
 
 /**
@@ -196,7 +196,7 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_sign(trace_buf *out, trace_
  * @return TRACE_OK, TRACE_ENOTFOUND, TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_log_checkpoint_get(trace_buf *out, trace_log *log, uint64_t size);
+TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_get(trace_buf *out, trace_log *log, uint64_t size);
 
 /**
  * @brief Writes the log as static C2SP tlog-tiles files under @p dir, for the
@@ -213,7 +213,7 @@ TRACE_API int trace_log_checkpoint_get(trace_buf *out, trace_log *log, uint64_t 
  *         TRACE_ECORRUPT, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_log_export_tiles(trace_log *log, const char *dir, uint64_t *size,
+TRACE_API TRACE_WARN_UNUSED int trace_log_export_tiles(trace_log *log, const char *dir, uint64_t *size,
                                      uint64_t *files);
 
 /**
@@ -254,7 +254,7 @@ TRACE_API TRACE_WARN_UNUSED int trace_log_checkpoint_add_witnessed(trace_log *lo
  *         below the checkpoint's size), TRACE_EINVAL, TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_log_prove(trace_buf *out, trace_log *log, uint64_t index, uint64_t size);
+TRACE_API TRACE_WARN_UNUSED int trace_log_prove(trace_buf *out, trace_log *log, uint64_t index, uint64_t size);
 
 /**
  * @brief Full audit: recomputes every leaf hash and the tree, checks every

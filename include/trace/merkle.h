@@ -51,7 +51,7 @@ TRACE_API size_t trace_hasher_size(const trace_hasher *h);
  * @return TRACE_OK, TRACE_EBUFS if @p out is too small, TRACE_EINVAL.
  * @since 1.0
  */
-TRACE_API int trace_merkle_leaf_hash(uint8_t *out, size_t out_len, trace_hasher *h,
+TRACE_API TRACE_WARN_UNUSED int trace_merkle_leaf_hash(uint8_t *out, size_t out_len, trace_hasher *h,
                                      const uint8_t *entry, size_t len);
 
 /**
@@ -60,7 +60,7 @@ TRACE_API int trace_merkle_leaf_hash(uint8_t *out, size_t out_len, trace_hasher 
  * @return TRACE_OK, TRACE_EBUFS, TRACE_EINVAL.
  * @since 1.0
  */
-TRACE_API int trace_merkle_node_hash(uint8_t *out, size_t out_len, trace_hasher *h,
+TRACE_API TRACE_WARN_UNUSED int trace_merkle_node_hash(uint8_t *out, size_t out_len, trace_hasher *h,
                                      const uint8_t *left, const uint8_t *right);
 
 /**
@@ -69,7 +69,7 @@ TRACE_API int trace_merkle_node_hash(uint8_t *out, size_t out_len, trace_hasher 
  * @return TRACE_OK, TRACE_EBUFS, TRACE_EINVAL, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_merkle_root(uint8_t *out, size_t out_len, trace_hasher *h,
+TRACE_API TRACE_WARN_UNUSED int trace_merkle_root(uint8_t *out, size_t out_len, trace_hasher *h,
                                 const uint8_t *leaf_hashes, uint64_t count);
 
 /**
@@ -80,7 +80,7 @@ TRACE_API int trace_merkle_root(uint8_t *out, size_t out_len, trace_hasher *h,
  * @return TRACE_OK, TRACE_EINVAL (index out of range), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_merkle_inclusion_proof(trace_buf *out, trace_hasher *h,
+TRACE_API TRACE_WARN_UNUSED int trace_merkle_inclusion_proof(trace_buf *out, trace_hasher *h,
                                            const uint8_t *leaf_hashes, uint64_t count,
                                            uint64_t index);
 
@@ -90,7 +90,7 @@ TRACE_API int trace_merkle_inclusion_proof(trace_buf *out, trace_hasher *h,
  * @return TRACE_OK, TRACE_EINVAL (size1 is 0 or above count), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_merkle_consistency_proof(trace_buf *out, trace_hasher *h,
+TRACE_API TRACE_WARN_UNUSED int trace_merkle_consistency_proof(trace_buf *out, trace_hasher *h,
                                              const uint8_t *leaf_hashes, uint64_t count,
                                              uint64_t size1);
 

@@ -57,7 +57,7 @@ TRACE_API void trace_signer_free(trace_signer *s);
 TRACE_API const char *trace_signer_name(const trace_signer *s);
 
 /** @brief The verifier key text of @p s. @return TRACE_OK or TRACE_ENOMEM. @since 1.0 */
-TRACE_API int trace_signer_vkey(trace_buf *out, const trace_signer *s);
+TRACE_API TRACE_WARN_UNUSED int trace_signer_vkey(trace_buf *out, const trace_signer *s);
 
 /** @brief A parsed verifier key (opaque, immutable, shareable between threads). @since 1.0 */
 typedef struct trace_verifier trace_verifier;
@@ -79,7 +79,7 @@ TRACE_API const char *trace_verifier_name(const trace_verifier *v);
 /** @brief Key ID (big-endian uint32 of the spec). @since 1.0 */
 TRACE_API uint32_t trace_verifier_key_id(const trace_verifier *v);
 
-/** @brief Signature type (a trace_key_type). @since 1.0 */
+/** @brief Signature type (a trace_key_type). @return a trace_key_type, or 0 for NULL. @since 1.0 */
 TRACE_API int trace_verifier_type(const trace_verifier *v);
 
 /**
@@ -181,7 +181,7 @@ TRACE_API const char *trace_checkpoint_extension(const trace_checkpoint *c, size
  * @return TRACE_OK, TRACE_EINVAL (empty origin or one with a newline), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_checkpoint_format(trace_buf *out, const char *origin, uint64_t size,
+TRACE_API TRACE_WARN_UNUSED int trace_checkpoint_format(trace_buf *out, const char *origin, uint64_t size,
                                       const uint8_t *root, size_t root_len);
 
 /** @brief A parsed tlog-policy (opaque, immutable). @since 1.0 */

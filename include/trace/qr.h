@@ -84,7 +84,7 @@ TRACE_API void trace_qr_opts_free(trace_qr_opts *opts);
  * @return TRACE_OK or TRACE_EINVAL.
  * @since 1.0
  */
-TRACE_API int trace_qr_opts_set_ecc(trace_qr_opts *opts, int ecc);
+TRACE_API TRACE_WARN_UNUSED int trace_qr_opts_set_ecc(trace_qr_opts *opts, int ecc);
 
 /**
  * @brief Sets the QR version (ignored for DataMatrix).
@@ -93,7 +93,7 @@ TRACE_API int trace_qr_opts_set_ecc(trace_qr_opts *opts, int ecc);
  * @return TRACE_OK or TRACE_EINVAL.
  * @since 1.0
  */
-TRACE_API int trace_qr_opts_set_version(trace_qr_opts *opts, int version);
+TRACE_API TRACE_WARN_UNUSED int trace_qr_opts_set_version(trace_qr_opts *opts, int version);
 
 /**
  * @brief Sets how the text is encoded.
@@ -101,7 +101,7 @@ TRACE_API int trace_qr_opts_set_version(trace_qr_opts *opts, int version);
  * @return TRACE_OK or TRACE_EINVAL.
  * @since 1.0
  */
-TRACE_API int trace_qr_opts_set_mode(trace_qr_opts *opts, int mode);
+TRACE_API TRACE_WARN_UNUSED int trace_qr_opts_set_mode(trace_qr_opts *opts, int mode);
 
 /**
  * @brief Builds a QR code for @p text.
@@ -142,18 +142,19 @@ TRACE_API TRACE_WARN_UNUSED int trace_qr_new_datamatrix(trace_qr **out, const ch
 /** @brief Releases a symbol; NULL is a no-op. @since 1.0 */
 TRACE_API void trace_qr_free(trace_qr *qr);
 
-/** @brief The symbology (a trace_qr_symbology value). @since 1.0 */
+/** @brief The symbology (a trace_qr_symbology value). @return a trace_qr_symbology value, or 0 for NULL. @since 1.0 */
 TRACE_API int trace_qr_symbology(const trace_qr *qr);
 
-/** @brief Modules per side, without the quiet zone. @since 1.0 */
+/** @brief Modules per side, without the quiet zone. @return the width in modules, or 0 for NULL. @since 1.0 */
 TRACE_API int trace_qr_width(const trace_qr *qr);
 
-/** @brief QR version (1 to 40), or 0 for a DataMatrix symbol. @since 1.0 */
+/** @brief QR version (1 to 40), or 0 for a DataMatrix symbol. @return the version, 0 for DataMatrix or NULL. @since 1.0 */
 TRACE_API int trace_qr_version(const trace_qr *qr);
 
 /**
  * @brief Quiet zone the renderers draw around the symbol, in modules
  *        (4 for QR, 2 for DataMatrix: at least what each standard asks).
+ * @return the quiet zone in modules, or 0 for NULL.
  * @since 1.0
  */
 TRACE_API int trace_qr_quiet_zone(const trace_qr *qr);
@@ -231,7 +232,7 @@ TRACE_API void trace_qr_renderer_free(trace_qr_renderer *r);
  * @return TRACE_OK or TRACE_EINVAL.
  * @since 1.0
  */
-TRACE_API int trace_qr_renderer_set_level(trace_qr_renderer *r, int level);
+TRACE_API TRACE_WARN_UNUSED int trace_qr_renderer_set_level(trace_qr_renderer *r, int level);
 
 /**
  * @brief As trace_qr_render_png(), reusing the renderer's compressor and scratch memory.
@@ -295,7 +296,7 @@ TRACE_API void trace_qr_labels_opts_free(trace_qr_labels_opts *opts);
  * @return TRACE_OK or TRACE_EINVAL.
  * @since 1.0
  */
-TRACE_API int trace_qr_labels_opts_set_per_row(trace_qr_labels_opts *opts, int per_row);
+TRACE_API TRACE_WARN_UNUSED int trace_qr_labels_opts_set_per_row(trace_qr_labels_opts *opts, int per_row);
 
 /**
  * @brief Lays out labels on A4 pages as one SVG document.

@@ -64,7 +64,7 @@ enum trace_ledger_param {
 };
 
 /** @brief Sets a trace_ledger_param. @return TRACE_OK or TRACE_EINVAL. @since 1.0 */
-TRACE_API int trace_ledger_set_param(trace_ledger *l, int param, int64_t value);
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_set_param(trace_ledger *l, int param, int64_t value);
 
 /**
  * @brief Appends events in one durable transaction with all their index rows.
@@ -106,7 +106,7 @@ TRACE_API TRACE_WARN_UNUSED int trace_ledger_append(trace_ledger *l, uint64_t *f
  *         TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t index);
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t index);
 
 /**
  * @brief Whether event @p index was declared erroneous, and by which event.
@@ -119,7 +119,7 @@ TRACE_API int trace_ledger_event(trace_event **out, trace_ledger *l, uint64_t in
  *         erroneous, or no such event), TRACE_EINVAL (NULL ledger), TRACE_EIO.
  * @since 1.0
  */
-TRACE_API int trace_ledger_event_declaration(trace_ledger *l, uint64_t index, uint64_t *declaration);
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_event_declaration(trace_ledger *l, uint64_t index, uint64_t *declaration);
 
 /**
  * @brief Reads event @p index like trace_ledger_event(), with the cleartext
@@ -131,7 +131,7 @@ TRACE_API int trace_ledger_event_declaration(trace_ledger *l, uint64_t index, ui
  *         value does not match), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_ledger_event_private(trace_event **out, trace_ledger *l, uint64_t index);
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_event_private(trace_event **out, trace_ledger *l, uint64_t index);
 
 /**
  * @brief Erases the cleartext of event @p index's private fields from the
@@ -189,7 +189,7 @@ enum trace_code_flag {
  * @return TRACE_OK, TRACE_ENOTFOUND (never seen), TRACE_EINVAL (not a code).
  * @since 1.0
  */
-TRACE_API int trace_ledger_status(trace_ledger *l, const char *code, int *state,
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_status(trace_ledger *l, const char *code, int *state,
                                   uint32_t *flags, uint64_t *last_event);
 
 /**
@@ -197,7 +197,7 @@ TRACE_API int trace_ledger_status(trace_ledger *l, const char *code, int *state,
  * @return TRACE_OK, TRACE_ENOTFOUND.
  * @since 1.0
  */
-TRACE_API int trace_ledger_scans(trace_ledger *l, const char *code, uint64_t *count,
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_scans(trace_ledger *l, const char *code, uint64_t *count,
                                  int64_t *first_ms);
 
 /** @brief Name of a trace_code_state ("sold", ...), never NULL. @since 1.0 */
@@ -320,7 +320,7 @@ TRACE_API TRACE_WARN_UNUSED int trace_query_trace_forward(trace_query **out, tra
 TRACE_API TRACE_WARN_UNUSED int trace_query_contents(trace_query **out, trace_ledger *l,
                                                      const char *code);
 
-/** @brief Events with event time in [from_ms, to_ms). @since 1.0 */
+/** @brief Events with event time in [from_ms, to_ms). @return TRACE_OK, TRACE_EINVAL (NULL argument, or from_ms after to_ms), TRACE_ENOMEM. @since 1.0 */
 TRACE_API TRACE_WARN_UNUSED int trace_query_by_time(trace_query **out, trace_ledger *l,
                                                     int64_t from_ms, int64_t to_ms);
 
@@ -332,7 +332,7 @@ enum trace_query_field {
 	TRACE_FIELD_LOCATION = 4     /**< readPoint or bizLocation; @since 1.0 */
 };
 
-/** @brief Events whose @p field equals @p value. @since 1.0 */
+/** @brief Events whose @p field equals @p value. @return TRACE_OK, TRACE_EINVAL (unknown field, or a value that is not a code or URI), TRACE_ENOMEM. @since 1.0 */
 TRACE_API TRACE_WARN_UNUSED int trace_query_by_field(trace_query **out, trace_ledger *l,
                                                      int field, const char *value);
 
@@ -387,7 +387,7 @@ TRACE_API TRACE_WARN_UNUSED int trace_query_where(trace_query **out, trace_ledge
  *         at once), TRACE_EIO, TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API int trace_query_next(trace_query *q);
+TRACE_API TRACE_WARN_UNUSED int trace_query_next(trace_query *q);
 
 /** @brief The current result's event index (UINT64_MAX for code-only results). @since 1.0 */
 TRACE_API uint64_t trace_query_event_index(const trace_query *q);
@@ -424,7 +424,7 @@ TRACE_API const char *trace_query_via(const trace_query *q);
  *         stay), TRACE_EINVAL (a NULL argument).
  * @since 1.0
  */
-TRACE_API int trace_query_interval(const trace_query *q, uint64_t *from, uint64_t *to);
+TRACE_API TRACE_WARN_UNUSED int trace_query_interval(const trace_query *q, uint64_t *from, uint64_t *to);
 
 /**
  * @brief The current trace_query_where() result's party or location.

@@ -315,14 +315,14 @@ int trace_issuer_open(trace_issuer **out, const char *dir, const char *site)
 		rc = trace__perm_new(&is->perm, key);
 	trace__memzero(key, sizeof key);
 	if (rc) {
-		trace_issuer_free(is);
+		trace_issuer_close(is);
 		return rc;
 	}
 	*out = is;
 	return TRACE_OK;
 }
 
-void trace_issuer_free(trace_issuer *is)
+void trace_issuer_close(trace_issuer *is)
 {
 	if (is == NULL)
 		return;

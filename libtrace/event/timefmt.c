@@ -115,7 +115,7 @@ int trace__ev_time_parse(int64_t *ms, int *offset_min, const char *s)
 	return 0;
 }
 
-int trace_event_time_parse(const char *text, int64_t *time_ms, int *tz_offset_minutes)
+int trace_event_time_parse(int64_t *time_ms, int *tz_offset_minutes, const char *text)
 {
 	int64_t ms;
 	int off;

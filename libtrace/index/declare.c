@@ -22,15 +22,6 @@ static size_t role_total(const trace_event *ev, int role)
 	return trace_event_code_count(ev, role) + trace_event_quantity_count(ev, role);
 }
 
-static const char *role_get(const trace_event *ev, int role, size_t i)
-{
-	size_t nc = trace_event_code_count(ev, role);
-	if (i < nc)
-		return trace_event_code(ev, role, i);
-	const char *cls = NULL;
-	trace_event_quantity(ev, role, i - nc, &cls, NULL, NULL);
-	return cls;
-}
 
 /* Reads and decodes entry @idx (entries were validated when appended). */
 static int read_event(trace__indexer *ix, uint64_t idx, trace_event **out, trace__val *bytes)
@@ -79,7 +70,7 @@ static int find_by_hash(trace__indexer *ix, const trace_event *ev, const uint8_t
 	*found = NO_EVENT;
 	for (size_t r = 0; r < sizeof roles / sizeof roles[0] && code == NULL; r++)
 		if (role_total(ev, roles[r]))
-			code = role_get(ev, roles[r], 0);
+			code = trace__role_get(ev, roles[r], 0);
 	if (code == NULL)
 		return trace__fail(TRACE_EINVAL, "errorDeclaration: libtrace:corrects needs a code in the event to find it by");
 	int rc = trace__code_lookup(ix->txn, code, &id);
@@ -181,7 +172,7 @@ static int replay_one(trace__indexer *ix, uint64_t id, const char *name, uint64_
 	if (!ev->has_error)
 		for (size_t r = 0; r < sizeof roles / sizeof roles[0] && rc == TRACE_OK; r++)
 			for (size_t i = 0; i < role_total(ev, roles[r]) && rc == TRACE_OK; i++) {
-				const char *c = role_get(ev, roles[r], i);
+				const char *c = trace__role_get(ev, roles[r], i);
 				if (c && strcmp(c, name) == 0)
 					rc = trace__status_apply(ix, id, ev, e, roles[r], c);
 			}
@@ -272,7 +263,7 @@ static int undo_links(trace__indexer *ix, const trace_event *orig, uint64_t targ
 	for (size_t i = 0; i < role_total(orig, TRACE_ROLE_ITEM); i++) {
 		uint8_t k[16];
 		trace__val v;
-		if ((rc = trace__code_lookup(ix->txn, role_get(orig, TRACE_ROLE_ITEM, i), &child)))
+		if ((rc = trace__code_lookup(ix->txn, trace__role_get(orig, TRACE_ROLE_ITEM, i), &child)))
 			return rc;
 		if (type == TRACE_EVENT_ASSOCIATION) {
 			trace__key2(k, parent, child);
@@ -310,7 +301,7 @@ static int declare(trace__indexer *ix, const trace_event *ev, uint64_t idx, uint
 	for (size_t r = 0; r < sizeof roles / sizeof roles[0] && rc == TRACE_OK; r++)
 		for (size_t i = 0; i < role_total(orig, roles[r]) && rc == TRACE_OK; i++) {
 			uint64_t id;
-			if ((rc = trace__code_lookup(ix->txn, role_get(orig, roles[r], i), &id)) == TRACE_OK)
+			if ((rc = trace__code_lookup(ix->txn, trace__role_get(orig, roles[r], i), &id)) == TRACE_OK)
 				rc = trace__status_recompute(ix, id);
 		}
 	trace_event_free(orig);

@@ -111,4 +111,7 @@ static inline void trace__key2(uint8_t k[16], uint64_t a, uint64_t b)
 	trace__be64_put(k + 8, b);
 }
 
+/* Item @i of @ev's @role: its codes first, then its quantities' classes; NULL past the end. */
+const char *trace__role_get(const trace_event *ev, int role, size_t i);
+
 #endif

@@ -49,14 +49,13 @@ static size_t role_total(const trace_event *ev, int role)
 	return trace_event_code_count(ev, role) + trace_event_quantity_count(ev, role);
 }
 
-static const char *role_get(const trace_event *ev, int role, size_t i)
+const char *trace__role_get(const trace_event *ev, int role, size_t i)
 {
 	size_t nc = trace_event_code_count(ev, role);
 	if (i < nc)
 		return trace_event_code(ev, role, i);
 	const char *cls = NULL;
-	trace_event_quantity(ev, role, i - nc, &cls, NULL, NULL);
-	return cls;
+	return trace_event_quantity(ev, role, i - nc, &cls, NULL, NULL) == TRACE_OK ? cls : NULL;
 }
 
 static int pack(trace__indexer *ix, uint64_t parent, uint64_t child, uint64_t idx)
@@ -202,7 +201,7 @@ static int index_aggregation(trace__indexer *ix, const trace_event *ev, uint64_t
 		rc = chain_load(ix, parent, &up);
 	for (size_t i = 0; i < n && rc == TRACE_OK; i++) {
 		uint64_t child;
-		if ((rc = code_id(ix, role_get(ev, TRACE_ROLE_ITEM, i), &child)))
+		if ((rc = code_id(ix, trace__role_get(ev, TRACE_ROLE_ITEM, i), &child)))
 			break;
 		if (action == TRACE_ACTION_ADD) {
 			/* A child moved from another container leaves it first. */
@@ -224,10 +223,10 @@ static int index_transformation(trace__indexer *ix, const trace_event *ev)
 	size_t ni = role_total(ev, TRACE_ROLE_INPUT), no = role_total(ev, TRACE_ROLE_OUTPUT);
 	for (size_t o = 0; o < no; o++) {
 		uint64_t out;
-		int rc = code_id(ix, role_get(ev, TRACE_ROLE_OUTPUT, o), &out);
+		int rc = code_id(ix, trace__role_get(ev, TRACE_ROLE_OUTPUT, o), &out);
 		for (size_t i = 0; i < ni && rc == TRACE_OK; i++) {
 			uint64_t in;
-			if ((rc = code_id(ix, role_get(ev, TRACE_ROLE_INPUT, i), &in)) == TRACE_OK &&
+			if ((rc = code_id(ix, trace__role_get(ev, TRACE_ROLE_INPUT, i), &in)) == TRACE_OK &&
 			    (rc = put_pair(ix, DB_IX_TRANSFORM_FWD, in, out, NULL, 0)) == TRACE_OK)
 				rc = put_pair(ix, DB_IX_TRANSFORM_BACK, out, in, NULL, 0);
 		}
@@ -330,7 +329,7 @@ static int index_association(trace__indexer *ix, const trace_event *ev, uint64_t
 	}
 	for (size_t i = 0; i < n && rc == TRACE_OK; i++) {
 		uint64_t child;
-		if ((rc = code_id(ix, role_get(ev, TRACE_ROLE_ITEM, i), &child)))
+		if ((rc = code_id(ix, trace__role_get(ev, TRACE_ROLE_ITEM, i), &child)))
 			break;
 		trace__key2(k, parent, child);
 		if (action == TRACE_ACTION_DELETE) {
@@ -372,7 +371,7 @@ int trace__index_event(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 	uint64_t parent = NO_EVENT;
 	for (size_t r = 0; r < sizeof roles / sizeof roles[0]; r++)
 		for (size_t i = 0; i < role_total(ev, roles[r]); i++) {
-			const char *code = role_get(ev, roles[r], i);
+			const char *code = trace__role_get(ev, roles[r], i);
 			uint64_t id;
 			if ((rc = code_id(ix, code, &id)) ||
 			    (rc = put_pair(ix, DB_IX_CODE_EVENTS, id, idx, NULL, 0)) ||
@@ -407,7 +406,7 @@ int trace__index_event(trace__indexer *ix, const trace_event *ev, uint64_t idx)
 	if (disp && strcmp(disp, "recalled") == 0 && trace_event_type(ev) == TRACE_EVENT_OBJECT)
 		for (size_t i = 0; i < role_total(ev, TRACE_ROLE_ITEM); i++) {
 			uint64_t id;
-			if ((rc = code_id(ix, role_get(ev, TRACE_ROLE_ITEM, i), &id)) ||
+			if ((rc = code_id(ix, trace__role_get(ev, TRACE_ROLE_ITEM, i), &id)) ||
 			    (rc = trace__recall_mark(ix, id, idx)))
 				return rc;
 		}

@@ -149,8 +149,9 @@ int trace__ledger_append(trace_ledger *l, uint64_t *first, trace_event *const *e
 			break;
 		}
 		if (trace_event_record_time(events[i]) == INT64_MIN)
-			trace_event_set_record_time(events[i], rt);
-		rc = trace_event_encode(&bufs[i], events[i]);
+			rc = trace_event_set_record_time(events[i], rt);
+		if (rc == TRACE_OK)
+			rc = trace_event_encode(&bufs[i], events[i]);
 		if (rc) {
 			trace__error_prefix("event %zu of the batch", i);
 			break;

@@ -5,7 +5,8 @@
  1. every TRACE_API function has a doxygen comment with @since;
  2. every function returning a status (its @return names TRACE_OK) says
     @return and is TRACE_WARN_UNUSED: ignoring the result must warn;
- 3. parameters named out / *_out come first;
+ 3. a function's main result (a parameter named out or *_out) comes first;
+    accessors take the object first and optional results after it;
  4. every opaque handle has exactly one destructor, named _free for values
     and _close for handles on storage (log, ledger, issuer, ...), taking the
     handle alone;
@@ -79,16 +80,21 @@ def main():
             where = f"{rel}: {name}"
             if "@since" not in comment:
                 problems.append(f"{where}: no doxygen comment with @since")
-            returns_status = "TRACE_OK" in comment.split("@return", 1)[-1] if "@return" in comment else False
+            ret = comment.split("@return", 1)[1] if "@return" in comment else ""
+            returns_status = re.search(r"TRACE_(OK|E[A-Z]+)\b", ret) is not None
             head = decl[:decl.index(name)]
-            if re.search(r"\bint\b", head) and ("TRACE_OK" in comment) and "@return" not in comment:
-                problems.append(f"{where}: returns a status but has no @return")
+            if re.search(r"\bint\s*$", head.replace("TRACE_WARN_UNUSED", "").replace("TRACE_API", "").strip() + " ") \
+                    and "@return" not in comment:
+                problems.append(f"{where}: returns int but says nothing with @return")
             if returns_status and "TRACE_WARN_UNUSED" not in head:
                 problems.append(f"{where}: returns a status (its @return names TRACE_OK) but is not TRACE_WARN_UNUSED")
             params = params_of(decl)
             seen_input = False
             for p in params:
                 n = pname(p)
+                # The stated rule (docs/api-stability.md): a function's main result,
+                # named out or *_out, comes first; accessors of an existing object
+                # take the object first and their optional results after it.
                 is_out = n == "out" or n.endswith("_out")
                 if is_out and seen_input:
                     problems.append(f"{where}: output parameter {n} after an input (outputs come first)")

@@ -186,14 +186,14 @@ static void test_memory(void)
 	CHECK(s.n == 3);
 	CHECK(trace_issuer_count(is) == 26010);
 	bag_free(&s);
-	trace_issuer_free(is);
+	trace_issuer_close(is);
 	bag_free(&b);
 	bag_free(&nb);
 
 	CHECK_RC(trace_issuer_open(&is, NULL, "U"), TRACE_EINVAL);
 	CHECK_MSG("site ID");
 	CHECK_RC(trace_issuer_open(&is, NULL, "12345"), TRACE_EINVAL);
-	trace_issuer_free(NULL);
+	trace_issuer_close(NULL);
 }
 
 static void append(const char *path, const char *text)
@@ -220,7 +220,7 @@ static void test_persistence(void)
 	CHECK_OK(trace_issuer_issue_native(is, "ACME", 500, collect, &all));
 	/* One issuer per directory at a time. */
 	CHECK_RC(trace_issuer_open(&other, dir, NULL), TRACE_EBUSY);
-	trace_issuer_free(is);
+	trace_issuer_close(is);
 
 	struct stat st;
 	CHECK(stat(state, &st) == 0 && (st.st_mode & 0777) == 0600);
@@ -235,7 +235,7 @@ static void test_persistence(void)
 	CHECK_OK(trace_issuer_lookup(&seq, is, all.serial[1234]));
 	CHECK(seq == 1234);
 	CHECK_OK(trace_issuer_issue_gs1(is, "09506000134352", "A1", 3000, collect, &all));
-	trace_issuer_free(is);
+	trace_issuer_close(is);
 
 	/* A crash while appending leaves a torn last line: dropped on open. */
 	append(journal, "6500 999999 gs1 0950");
@@ -245,7 +245,7 @@ static void test_persistence(void)
 	CHECK(trace_issuer_count(is) == 6500);
 	CHECK_OK(trace_issuer_issue_gs1(is, "09506000134352", "A2", 2000, collect, &all));
 	CHECK(trace_issuer_count(is) == 8500);
-	trace_issuer_free(is);
+	trace_issuer_close(is);
 	CHECK(all.n == 8500);
 	CHECK(duplicates(all.serial, all.n, sizeof all.serial[0]) == 0);
 	for (size_t i = 0; i < all.n; i++)
@@ -261,7 +261,7 @@ static void test_persistence(void)
 		CHECK(duplicates(all.serial, all.n, sizeof all.serial[0]) == 0);
 		CHECK(strncmp(all.serial[before], "S2", 2) == 0);
 		CHECK_RC(trace_issuer_lookup(NULL, other, all.serial[0]), TRACE_ENOTFOUND);
-		trace_issuer_free(other);
+		trace_issuer_close(other);
 	}
 
 	/* The site is fixed when the state is created. */

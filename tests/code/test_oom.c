@@ -86,7 +86,7 @@ static int issue_workload(void)
 		rc = trace_issuer_issue_gs1(is, "06901234567892", "L/1", 600, on_code, NULL);
 	if (rc == TRACE_OK)
 		rc = trace_issuer_issue_native(is, "ACME", 10, on_code, NULL);
-	trace_issuer_free(is);
+	trace_issuer_close(is);
 	return rc;
 }
 

@@ -538,17 +538,17 @@ static void test_time_parse(void)
 {
 	int64_t ms = 0;
 	int tz = 99;
-	CHECK_OK(trace_event_time_parse("2026-11-23T08:00:00+08:00", &ms, &tz));
+	CHECK_OK(trace_event_time_parse(&ms, &tz, "2026-11-23T08:00:00+08:00"));
 	CHECK(ms == 1795392000000LL && tz == 480);
-	CHECK_OK(trace_event_time_parse("1970-01-01T00:00:00.0005Z", &ms, NULL));
+	CHECK_OK(trace_event_time_parse(&ms, NULL, "1970-01-01T00:00:00.0005Z"));
 	CHECK(ms == 1);	/* the fourth fractional digit rounds half up */
-	CHECK_OK(trace_event_time_parse("1969-12-31T23:59:59.999-00:30", &ms, &tz));
+	CHECK_OK(trace_event_time_parse(&ms, &tz, "1969-12-31T23:59:59.999-00:30"));
 	CHECK(ms == 1799999 && tz == -30);
-	CHECK_RC(trace_event_time_parse("2026-02-29T00:00:00Z", &ms, &tz), TRACE_EINVAL);
+	CHECK_RC(trace_event_time_parse(&ms, &tz, "2026-02-29T00:00:00Z"), TRACE_EINVAL);
 	CHECK_MSG("2026-02-29");
-	CHECK_RC(trace_event_time_parse("2026-11-23T08:00:00", &ms, &tz), TRACE_EINVAL);	/* no offset */
-	CHECK_RC(trace_event_time_parse("2026-11-23 08:00:00Z", &ms, &tz), TRACE_EINVAL);
-	CHECK_RC(trace_event_time_parse(NULL, &ms, &tz), TRACE_EINVAL);
+	CHECK_RC(trace_event_time_parse(&ms, &tz, "2026-11-23T08:00:00"), TRACE_EINVAL);	/* no offset */
+	CHECK_RC(trace_event_time_parse(&ms, &tz, "2026-11-23 08:00:00Z"), TRACE_EINVAL);
+	CHECK_RC(trace_event_time_parse(&ms, &tz, NULL), TRACE_EINVAL);
 }
 
 static void test_json_times(void)

@@ -250,7 +250,7 @@ static int event_names(trace_ledger *l, uint64_t idx, const char *code)
 			found |= strcmp(trace_event_code(ev, roles[r], i), code) == 0;
 		for (size_t i = 0; i < trace_event_quantity_count(ev, roles[r]); i++) {
 			const char *cls = NULL;
-			trace_event_quantity(ev, roles[r], i, &cls, NULL, NULL);
+			CHECK_OK(trace_event_quantity(ev, roles[r], i, &cls, NULL, NULL));
 			found |= cls && strcmp(cls, code) == 0;
 		}
 	}
