@@ -1,4 +1,5 @@
 /* trace history | trace back/forward | where | status | contents | events | recall | reindex. */
+#define TRACE_EXPERIMENTAL_API	/* ledger parameters, the where query */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -17,5 +17,6 @@
 #include "query.h"
 #include "code.h"
 #include "qr.h"
+#include "experimental.h"	/* empty unless TRACE_EXPERIMENTAL_API is defined */
 
 #endif

@@ -71,31 +71,74 @@ trace_log *trace_ledger_log(trace_ledger *l)
 	return l ? l->log : NULL;
 }
 
+/* Each parameter's bounds: generous, but no value that overflows the index's arithmetic. */
+static const struct {
+	int64_t min, max;
+} param_bounds[] = {
+	[TRACE_PARAM_MAX_CLOCK_SKEW_MS] = { -1, (int64_t)366 * 24 * 3600 * 1000 },
+	[TRACE_PARAM_UNDO_WINDOW_MS] = { 0, (int64_t)10 * 366 * 24 * 3600 * 1000 },
+	[TRACE_PARAM_FILL_INTERLOCK] = { 0, 1 },
+	[TRACE_PARAM_SCAN_LIMIT] = { 0, (int64_t)1 << 62 },
+};
+
+int trace_ledger_param_bounds(int64_t *min_out, int64_t *max_out, int param)
+{
+	if (min_out == NULL || max_out == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_ledger_param_bounds: NULL argument");
+	if (param < TRACE_PARAM_MAX_CLOCK_SKEW_MS || param > TRACE_PARAM_SCAN_LIMIT)
+		return trace__fail(TRACE_EINVAL, "unknown ledger parameter %d", param);
+	*min_out = param_bounds[param].min;
+	*max_out = param_bounds[param].max;
+	return TRACE_OK;
+}
+
 int trace_ledger_set_param(trace_ledger *l, int param, int64_t value)
 {
+	int64_t lo, hi;
 	if (l == NULL)
 		return trace__fail(TRACE_EINVAL, "trace_ledger_set_param: NULL ledger");
+	int rc = trace_ledger_param_bounds(&lo, &hi, param);
+	if (rc)
+		return rc;
+	if (value < lo || value > hi)
+		return trace__fail(TRACE_EINVAL, "ledger parameter %d: %lld is outside %lld to %lld", param,
+		                   (long long)value, (long long)lo, (long long)hi);
 	switch (param) {
 	case TRACE_PARAM_MAX_CLOCK_SKEW_MS:
 		l->params.max_skew_ms = value;
+		break;
+	case TRACE_PARAM_UNDO_WINDOW_MS:
+		l->params.undo_window_ms = value;
+		break;
+	case TRACE_PARAM_FILL_INTERLOCK:
+		l->params.fill_interlock = (int)value;
+		break;
+	default:
+		l->params.scan_limit = (uint64_t)value;
+	}
+	return TRACE_OK;
+}
+
+int trace_ledger_get_param(int64_t *value_out, const trace_ledger *l, int param)
+{
+	if (value_out == NULL || l == NULL)
+		return trace__fail(TRACE_EINVAL, "trace_ledger_get_param: NULL argument");
+	switch (param) {
+	case TRACE_PARAM_MAX_CLOCK_SKEW_MS:
+		*value_out = l->params.max_skew_ms;
 		return TRACE_OK;
 	case TRACE_PARAM_UNDO_WINDOW_MS:
-		if (value < 0)
-			break;
-		l->params.undo_window_ms = value;
+		*value_out = l->params.undo_window_ms;
 		return TRACE_OK;
 	case TRACE_PARAM_FILL_INTERLOCK:
-		l->params.fill_interlock = value != 0;
+		*value_out = l->params.fill_interlock;
 		return TRACE_OK;
 	case TRACE_PARAM_SCAN_LIMIT:
-		if (value < 0)
-			break;
-		l->params.scan_limit = (uint64_t)value;
+		*value_out = (int64_t)l->params.scan_limit;
 		return TRACE_OK;
 	default:
 		return trace__fail(TRACE_EINVAL, "unknown ledger parameter %d", param);
 	}
-	return trace__fail(TRACE_EINVAL, "ledger parameter %d cannot be negative", param);
 }
 
 typedef struct append_ctx {

@@ -3,6 +3,7 @@
 #define TRACE_LEDGER_INTERNAL_H
 
 #include "trace/query.h"
+#include "trace/experimental.h"
 #include "../index/index_internal.h"
 
 struct trace_ledger {

@@ -11,6 +11,7 @@ if [ -z "$baseline" ]; then
 fi
 echo "comparing $lib with $baseline"
 "$abidiff" --headers-dir2 "$root/include/trace" --drop-private-types --fail-no-debug-info \
+	--suppressions "$root/abi/experimental.suppr" \
 	--no-added-syms "$baseline" "$lib"
 status=$?
 [ $status -eq 0 ] || echo "abidiff exited $status: the ABI changed incompatibly" >&2

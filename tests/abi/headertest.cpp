@@ -1,4 +1,5 @@
-// The public headers compile as C++ (extern "C", no C-only constructs).
+// The public headers compile as C++ (extern "C", no C-only constructs), experimental ones included.
+#define TRACE_EXPERIMENTAL_API
 #include <trace/trace.h>
 #include <trace/sys/signer.h>
 

@@ -4,6 +4,7 @@
  * cases -> a pallet -> a shipment -> a shop; a cold-chain excursion, a
  * double sale, a recall; then reindex, including after damage.
  */
+#define TRACE_EXPERIMENTAL_API	/* ledger parameters, the where query */
 #include <lmdb.h>
 
 #include "../test.h"
@@ -346,6 +347,24 @@ static void interlock_and_scans(const char *dir)
 	CHECK(size == 2);
 	/* Consumer scans are counted; too many flag a likely copy. */
 	CHECK_OK(trace_ledger_set_param(l, TRACE_PARAM_SCAN_LIMIT, 2));
+	/* Tuning parameters read back and state their bounds (experimental API). */
+	int64_t v = 0, lo = 0, hi = 0;
+	CHECK_OK(trace_ledger_get_param(&v, l, TRACE_PARAM_SCAN_LIMIT));
+	CHECK(v == 2);
+	CHECK_OK(trace_ledger_get_param(&v, l, TRACE_PARAM_FILL_INTERLOCK));
+	CHECK(v == 1);	/* the default */
+	CHECK_OK(trace_ledger_param_bounds(&lo, &hi, TRACE_PARAM_FILL_INTERLOCK));
+	CHECK(lo == 0 && hi == 1);
+	CHECK_RC(trace_ledger_set_param(l, TRACE_PARAM_FILL_INTERLOCK, 2), TRACE_EINVAL);
+	CHECK_MSG("outside 0 to 1");
+	CHECK_OK(trace_ledger_param_bounds(&lo, &hi, TRACE_PARAM_MAX_CLOCK_SKEW_MS));
+	CHECK(lo == -1 && hi > 0);
+	CHECK_RC(trace_ledger_set_param(l, TRACE_PARAM_MAX_CLOCK_SKEW_MS, hi + 1), TRACE_EINVAL);
+	CHECK_RC(trace_ledger_set_param(l, TRACE_PARAM_UNDO_WINDOW_MS, -5), TRACE_EINVAL);
+	CHECK_RC(trace_ledger_param_bounds(&lo, &hi, 99), TRACE_EINVAL);
+	CHECK_RC(trace_ledger_get_param(&v, l, 0), TRACE_EINVAL);
+	CHECK_OK(trace_ledger_get_param(&v, l, TRACE_PARAM_SCAN_LIMIT));
+	CHECK(v == 2);	/* a refused setting changes nothing */
 	for (int i = 0; i < 3; i++) {
 		e = ev(TRACE_EVENT_OBJECT, TRACE_ACTION_OBSERVE, "https://libtrace.dev/voc/bizstep/consumer_scan", 100 + i);
 		CHECK_OK(trace_event_add_code(e, TRACE_ROLE_ITEM, cyl));

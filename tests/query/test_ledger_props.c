@@ -11,6 +11,7 @@
  * log equals the live indexes.
  * Usage: test-ledger-props [SEED] [ROUNDS]
  */
+#define TRACE_EXPERIMENTAL_API	/* ledger parameters, the where query */
 #include <lmdb.h>
 
 #include "../test.h"

@@ -6,6 +6,7 @@
  * no depth limit: a chain of 200 transformations is traced both ways and
  * recalled, while a containment cycle is refused when it is recorded.
  */
+#define TRACE_EXPERIMENTAL_API	/* ledger parameters, the where query */
 #include "../test.h"
 
 #define VKEY "example.com/test+f24ff7b2+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"

@@ -4,6 +4,7 @@
  * query must then fail with TRACE_ENOMEM (never crash, leak or answer
  * wrongly), and with every allocation granted give the full answer.
  */
+#define TRACE_EXPERIMENTAL_API	/* ledger parameters, the where query */
 #include "../test.h"
 
 #define VKEY "example.com/test+f24ff7b2+AXm1Vi6P5lT5QHixEuipi6eQH4U65pW+1+DjkQutBJZk"
