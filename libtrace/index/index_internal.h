@@ -12,6 +12,18 @@
 
 #define NO_EVENT UINT64_MAX
 
+/* The index module's databases (docs/FORMAT.md §2.9), after the log's;
+ * DB_FIRST_INDEX .. DB_RECALLS are derived data that reindex rebuilds. */
+enum {
+	DB_CODES = DB_LOG_COUNT, DB_CODE_NAMES, DB_STATUS, DB_IX_CODE_EVENTS, DB_IX_CONTAINMENT,
+	DB_IX_PARENT, DB_IX_CHILDREN, DB_IX_TRANSFORM_FWD, DB_IX_TRANSFORM_BACK,
+	DB_IX_LOT_ITEMS, DB_IX_ITEM_LOT, DB_IX_FIELD, DB_IX_TIME,
+	DB_IX_EVENT_IDS, DB_IX_ERRORS, DB_IX_ASSOC, DB_RECALLS, DB_INDEX_END
+};
+#define DB_FIRST_INDEX DB_CODES
+/* Opens (with TRACE__STORE_CREATE or _ADD_MISSING: creates) the index tables in @s. */
+int trace__index_attach(trace__store *s, int flags);
+
 /* Ledger settings the indexer applies (trace_ledger_param). */
 typedef struct trace__ledger_params {
 	int64_t max_skew_ms;

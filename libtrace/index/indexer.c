@@ -49,6 +49,18 @@ static size_t role_total(const trace_event *ev, int role)
 	return trace_event_code_count(ev, role) + trace_event_quantity_count(ev, role);
 }
 
+static const char *const index_tables[DB_INDEX_END - DB_CODES] = {
+	"codes", "code_names", "status", "ix_code_events", "ix_containment",
+	"ix_parent", "ix_children", "ix_transform_fwd", "ix_transform_back",
+	"ix_lot_items", "ix_item_lot", "ix_field", "ix_time",
+	"ix_event_ids", "ix_errors", "ix_assoc", "recalls",
+};
+
+int trace__index_attach(trace__store *s, int flags)
+{
+	return trace__store_add_tables(s, DB_CODES, index_tables, DB_INDEX_END - DB_CODES, flags);
+}
+
 const char *trace__role_get(const trace_event *ev, int role, size_t i)
 {
 	size_t nc = trace_event_code_count(ev, role);

@@ -25,13 +25,7 @@
 #define FORMAT_VERSION "1"
 #define DEFAULT_MAPSIZE ((uint64_t)1 << 30)
 
-const char *const trace__log_db_names[DB_COUNT] = {
-	"meta", "entries", "tiles", "checkpoints",
-	"codes", "code_names", "status", "ix_code_events", "ix_containment",
-	"ix_parent", "ix_children", "ix_transform_fwd", "ix_transform_back",
-	"ix_lot_items", "ix_item_lot", "ix_field", "ix_time",
-	"ix_event_ids", "ix_errors", "ix_assoc", "recalls", "private",
-};
+const char *const trace__log_db_names[DB_LOG_COUNT] = { "meta", "entries", "tiles", "checkpoints" };
 #define db_names trace__log_db_names
 
 trace__store *trace__log_store(trace_log *log)
@@ -311,7 +305,7 @@ int trace_log_create(trace_log **out, const char *dir, const char *origin, const
 	}
 	created = 1;
 	if ((rc = trace__store_open(&log->store, dir, TRACE__STORE_CREATE,
-	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)))
+	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_LOG_COUNT)))
 		goto fail;
 	struct new_meta m = { opts ? opts->kind : TRACE_LOG_RAW, origin, vkey };
 	if ((rc = trace__store_write(log->store, write_new_meta, &m)) || (rc = load_meta(log)))
@@ -350,7 +344,7 @@ int trace_log_open(trace_log **out, const char *dir, unsigned flags, const trace
 	log->readonly = !(flags & TRACE_OPEN_WRITE);
 	if ((!log->readonly && (rc = take_writer_lock(log, opts ? opts->busy_timeout_ms : 0))) ||
 	    (rc = trace__store_open(&log->store, dir, log->readonly ? TRACE__STORE_READONLY : TRACE__STORE_ADD_MISSING,
-	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_COUNT)) ||
+	                            opts ? opts->mapsize : DEFAULT_MAPSIZE, db_names, DB_LOG_COUNT)) ||
 	    (rc = load_meta(log))) {
 		trace_log_close(log);
 		return rc;

@@ -9,18 +9,11 @@
 #include "store.h"
 #include "../merkle_internal.h"
 
-/* Databases of the log's environment (docs/FORMAT.md §2).  The index
- * databases are created with every log and stay empty in a raw one. */
-enum {
-	DB_META, DB_ENTRIES, DB_TILES, DB_CHECKPOINTS,
-	DB_CODES, DB_CODE_NAMES, DB_STATUS, DB_IX_CODE_EVENTS, DB_IX_CONTAINMENT,
-	DB_IX_PARENT, DB_IX_CHILDREN, DB_IX_TRANSFORM_FWD, DB_IX_TRANSFORM_BACK,
-	DB_IX_LOT_ITEMS, DB_IX_ITEM_LOT, DB_IX_FIELD, DB_IX_TIME,
-	DB_IX_EVENT_IDS, DB_IX_ERRORS, DB_IX_ASSOC, DB_RECALLS, DB_PRIVATE,
-	DB_COUNT
-};
-#define DB_FIRST_INDEX DB_CODES	/* DB_CODES .. DB_RECALLS are rebuilt by reindex */
-extern const char *const trace__log_db_names[DB_COUNT];
+/* Databases of the log's environment (docs/FORMAT.md §2.1).  Modules that
+ * keep their data beside the log (the event ledger's indexes, its private
+ * side store) add their own after these with trace__store_add_tables(). */
+enum { DB_META, DB_ENTRIES, DB_TILES, DB_CHECKPOINTS, DB_LOG_COUNT };
+extern const char *const trace__log_db_names[DB_LOG_COUNT];
 
 /* Called inside an append's write transaction, after the entries are in:
  * the event ledger writes its index rows here, so both commit together. */

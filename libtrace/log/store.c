@@ -33,7 +33,8 @@
 struct trace__store {
 	MDB_env *env;
 	MDB_dbi dbi[MAX_DBS];
-	size_t ndb;
+	size_t ndb;		/* databases open: the base ones, then those modules added */
+	size_t base;		/* databases named when the store was opened */
 	int flags;
 	int env_rdonly;		/* the environment itself is MDB_RDONLY (read-only files) */
 	char *dir;
@@ -223,6 +224,50 @@ static int env_open(trace__store *s, const char *dir, unsigned env_flags, uint64
 	return rc;
 }
 
+/* Opens databases @first.. of @s, in one transaction (LMDB wants opening
+ * serialised, hence s->mu). */
+static int open_tables(trace__store *s, size_t first, const char *const *names, size_t n, int flags)
+{
+	MDB_txn *txn;
+	int rc = mdb_txn_begin(s->env, NULL, (flags & TRACE__STORE_READONLY) ? MDB_RDONLY : 0, &txn);
+	if (rc)
+		return lmdb_fail(rc, "opening databases", s->dir);
+	for (size_t i = 0; i < n; i++) {
+		unsigned f = (flags & TRACE__STORE_CREATE) ? MDB_CREATE : 0;
+		rc = mdb_dbi_open(txn, names[i], f, &s->dbi[first + i]);
+		if (rc == MDB_NOTFOUND && first + i > 0 && (flags & TRACE__STORE_ADD_MISSING))
+			rc = mdb_dbi_open(txn, names[i], MDB_CREATE, &s->dbi[first + i]);
+		if (rc) {
+			mdb_txn_abort(txn);
+			return rc == MDB_NOTFOUND
+				? trace__fail(TRACE_ENOTFOUND, "%s holds no \"%s\" database: not a libtrace store", s->dir, names[i])
+				: lmdb_fail(rc, "opening a database", s->dir);
+		}
+	}
+	if ((rc = mdb_txn_commit(txn)))
+		return lmdb_fail(rc, "opening databases", s->dir);
+	s->ndb = first + n;
+	return TRACE_OK;
+}
+
+int trace__store_add_tables(trace__store *s, size_t first, const char *const *names, size_t n, int flags)
+{
+	int rc = TRACE_OK;
+	if (first + n > MAX_DBS)
+		return trace__fail(TRACE_EINVAL, "store: too many databases");
+	pthread_mutex_lock(&s->mu);
+	if (s->ndb < first + n) {	/* another handle on this store may have added them */
+		if (s->ndb != first)
+			rc = trace__fail(TRACE_EINVAL, "store: tables %zu.. added out of order (%zu open)", first, s->ndb);
+		else if ((flags & TRACE__STORE_CREATE) && s->env_rdonly)
+			rc = trace__fail(TRACE_EINVAL, "%s: cannot add tables to a read-only store", s->dir);
+		else
+			rc = open_tables(s, first, names, n, flags);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return rc;
+}
+
 static int store_new(trace__store **out, const char *dir, const struct stat *st, int flags,
                      uint64_t mapsize, const char *const *db_names, size_t ndb)
 {
@@ -267,32 +312,12 @@ static int store_new(trace__store **out, const char *dir, const struct stat *st,
 	if (mdb_env_info(s->env, &info) == 0 && info.me_mapsize < mapsize)
 		mdb_env_set_mapsize(s->env, (size_t)mapsize);
 
-	MDB_txn *txn;
-	rc = mdb_txn_begin(s->env, NULL, (flags & TRACE__STORE_READONLY) ? MDB_RDONLY : 0, &txn);
-	if (rc) {
-		int code = lmdb_fail(rc, "opening databases", dir);
+	s->ndb = 0;
+	if ((rc = open_tables(s, 0, db_names, ndb, flags))) {
 		store_destroy(s);
-		return code;
+		return rc;
 	}
-	for (size_t i = 0; i < ndb; i++) {
-		unsigned f = (flags & TRACE__STORE_CREATE) ? MDB_CREATE : 0;
-		rc = mdb_dbi_open(txn, db_names[i], f, &s->dbi[i]);
-		if (rc == MDB_NOTFOUND && i > 0 && (flags & TRACE__STORE_ADD_MISSING))
-			rc = mdb_dbi_open(txn, db_names[i], MDB_CREATE, &s->dbi[i]);
-		if (rc) {
-			mdb_txn_abort(txn);
-			int code = rc == MDB_NOTFOUND
-				? trace__fail(TRACE_ENOTFOUND, "%s holds no \"%s\" database: not a libtrace store", dir, db_names[i])
-				: lmdb_fail(rc, "opening a database", dir);
-			store_destroy(s);
-			return code;
-		}
-	}
-	if ((rc = mdb_txn_commit(txn))) {
-		int code = lmdb_fail(rc, "opening databases", dir);
-		store_destroy(s);
-		return code;
-	}
+	s->base = ndb;
 	*out = s;
 	return TRACE_OK;
 }
@@ -313,7 +338,7 @@ int trace__store_open(trace__store **out, const char *dir, int flags, uint64_t m
 		if (s->dev != st.st_dev || s->ino != st.st_ino || s->pid != getpid())
 			continue;
 		int rc = TRACE_OK;
-		if (s->ndb != ndb || (s->flags & TRACE__STORE_NOSYNC) != (flags & TRACE__STORE_NOSYNC))
+		if (s->base != ndb || (s->flags & TRACE__STORE_NOSYNC) != (flags & TRACE__STORE_NOSYNC))
 			rc = trace__fail(TRACE_EINVAL, "%s is already open in this process as another kind of store", dir);
 		else if (s->env_rdonly && !(flags & TRACE__STORE_READONLY))
 			rc = trace__fail(TRACE_EBUSY, "%s is open read-only in this process (its files are not writable)", dir);

@@ -32,6 +32,10 @@ typedef struct trace__val {
 int trace__store_open(trace__store **out, const char *dir, int flags, uint64_t mapsize,
                       const char *const *db_names, size_t ndb);
 void trace__store_close(trace__store *s);
+/* Opens (with TRACE__STORE_CREATE or _ADD_MISSING: creates) a module's
+ * tables as databases @first..@first+@n-1, right after those already open;
+ * a no-op when another handle on the store already did. */
+int trace__store_add_tables(trace__store *s, size_t first, const char *const *names, size_t n, int flags);
 /* Doubles the map (no transaction of this handle may be open). */
 int trace__store_grow(trace__store *s);
 uint64_t trace__store_mapsize(const trace__store *s);

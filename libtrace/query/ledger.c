@@ -27,6 +27,9 @@ int trace_ledger_create(trace_ledger **out, const char *dir, const char *origin,
 	l->keys_fd = -1;
 	trace__ledger_params_default(&l->params);
 	int rc = trace_log_create(&l->log, dir, origin, vkey, &o);
+	if (rc == TRACE_OK && ((rc = trace__index_attach(trace__log_store(l->log), TRACE__STORE_CREATE)) ||
+	                       (rc = trace__private_attach(trace__log_store(l->log), TRACE__STORE_CREATE))))
+		trace_log_close(l->log);
 	if (rc) {
 		trace__free(l);
 		return rc;
@@ -48,6 +51,10 @@ int trace_ledger_open(trace_ledger **out, const char *dir, unsigned flags, const
 	int rc = trace_log_open(&l->log, dir, flags, opts);
 	if (rc == TRACE_OK && trace_log_kind(l->log) != TRACE_LOG_EVENTS)
 		rc = trace__fail(TRACE_EINVAL, "%s is a raw log, not an event ledger", dir);
+	/* A writer creates tables a later libtrace added; a reader needs them there. */
+	int tflags = (flags & TRACE_OPEN_WRITE) ? TRACE__STORE_ADD_MISSING : TRACE__STORE_READONLY;
+	if (rc == TRACE_OK && (rc = trace__index_attach(trace__log_store(l->log), tflags)) == TRACE_OK)
+		rc = trace__private_attach(trace__log_store(l->log), tflags);
 	if (rc) {
 		trace_log_close(l->log);
 		trace__free(l);

@@ -6,6 +6,10 @@
 #include "trace/experimental.h"
 #include "../index/index_internal.h"
 
+/* The private side store's database, after the index module's (private.c). */
+enum { DB_PRIVATE = DB_INDEX_END, DB_LEDGER_COUNT };
+int trace__private_attach(trace__store *s, int flags);
+
 struct trace_ledger {
 	trace_log *log;
 	trace__ledger_params params;

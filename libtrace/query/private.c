@@ -232,6 +232,12 @@ int trace_ledger_event_private(trace_event **out, trace_ledger *l, uint64_t inde
 	return rc;
 }
 
+int trace__private_attach(trace__store *s, int flags)
+{
+	static const char *const names[] = { "private" };
+	return trace__store_add_tables(s, DB_PRIVATE, names, 1, flags);
+}
+
 struct erase_rows {
 	uint64_t index;
 	size_t n, count;

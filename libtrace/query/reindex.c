@@ -69,7 +69,9 @@ int trace__ledger_rebuild(trace_ledger *l, trace__store **scratch, char *path, s
 			                       l->log->dir, strerror(errno));
 	}
 	rc = trace__store_open(scratch, path, TRACE__STORE_NOSYNC | TRACE__STORE_CREATE,
-	                       (uint64_t)1 << 30, trace__log_db_names, DB_COUNT);
+	                       (uint64_t)1 << 30, trace__log_db_names, DB_LOG_COUNT);
+	if (rc == TRACE_OK)
+		rc = trace__index_attach(*scratch, TRACE__STORE_CREATE);
 	if (rc == TRACE_OK)
 		rc = replay(l, *scratch, *size);
 	if (rc) {

@@ -34,6 +34,29 @@ static trace_log *reopen(const char *dir, int readonly)
 	return log;
 }
 
+/* The named databases in @dir's LMDB environment, as "name,name,..." in key order. */
+static void named_databases(const char *dir, char *out, size_t cap)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi main_db;
+	MDB_cursor *c;
+	MDB_val k, v;
+	size_t n = 0;
+	out[0] = 0;
+	CHECK(mdb_env_create(&env) == 0);
+	mdb_env_set_maxdbs(env, 64);
+	CHECK(mdb_env_open(env, dir, MDB_RDONLY, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, NULL, 0, &main_db) == 0);
+	CHECK(mdb_cursor_open(txn, main_db, &c) == 0);
+	for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == 0; rc = mdb_cursor_get(c, &k, &v, MDB_NEXT))
+		n += (size_t)snprintf(out + n, cap - n, "%s%.*s", n ? "," : "", (int)k.mv_size, (char *)k.mv_data);
+	mdb_cursor_close(c);
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+}
+
 /* Rewrites one value in the log's LMDB file, as an attacker with disk access would. */
 static void tamper(const char *dir, const char *db, const uint8_t *key, size_t klen, int byte)
 {
@@ -339,6 +362,10 @@ static void map_growth_and_misuse(void)
 	CHECK_OK(trace_log_audit(log));
 	trace_log_close(log);
 
+	/* A raw log holds the log's own tables and no module's (issue 10: modules own their tables). */
+	char names[512];
+	named_databases(dir, names, sizeof names);
+	CHECK(strcmp(names, "checkpoints,entries,meta,tiles") == 0);
 	trace_log *x = NULL;
 	CHECK_RC(trace_log_create(&x, dir, TEST_ORIGIN, TEST_VKEY, NULL), TRACE_EEXISTS);
 	CHECK_RC(trace_log_open(&x, "/nonexistent/libtrace", TRACE_OPEN_WRITE, NULL), TRACE_ENOTFOUND);
