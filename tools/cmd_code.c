@@ -131,25 +131,12 @@ static int cmd_parse(int argc, char **argv)
 	return 0;
 }
 
-/* Codes recorded per ledger transaction: a bounded event and a bounded buffer. */
-#define ISSUE_CHUNK 20000
-
 typedef struct out_ctx {
 	FILE *f;
 	int csv;
 	int gs1;
-	const char *gtin, *lot, *prefix;
-	/* Recording in a ledger: each chunk of codes is appended as events first,
-	 * and only then written out, so no code leaves unrecorded. */
-	trace_ledger *l;
-	int commission, tz;
-	int64_t when;
-	trace_event *ev;	/* the chunk's issuance event */
-	FILE *pending;		/* the chunk's output lines */
-	char *pending_buf;
-	size_t pending_len, in_chunk, events;
-	uint64_t first, recorded;	/* first event index; codes recorded so far */
-	int rc;			/* a libtrace failure inside the callback */
+	const char *gtin, *lot;
+	uint64_t handed;	/* codes written out */
 	int werr;		/* the output could not be written */
 } out_ctx;
 
@@ -169,77 +156,11 @@ static void csv_field(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/*
- * Issuance as ledger events (CBV bizStep "encoding", disposition "encoded";
- * with --commission, "commissioning" and "active"): an ObjectEvent ADD of
- * each chunk of issued codes, split into as many entries as it needs and
- * appended in one transaction.
- */
-static int issuance_event(trace_event **out, const out_ctx *o)
-{
-	trace_event *ev;
-	int rc = trace_event_new(&ev, TRACE_EVENT_OBJECT);
-	if (rc == TRACE_OK && (rc = trace_event_set_time(ev, o->when, o->tz)) == TRACE_OK &&
-	    (rc = trace_event_set_action(ev, TRACE_ACTION_ADD)) == TRACE_OK &&
-	    (rc = trace_event_set_biz_step(ev, o->commission ? "commissioning" : "encoding")) == TRACE_OK &&
-	    (rc = trace_event_set_disposition(ev, o->commission ? "active" : "encoded")) == TRACE_OK && o->lot)
-		rc = trace_event_set_lot(ev, o->lot, INT64_MIN, INT64_MIN);
-	if (rc) {
-		trace_event_free(ev);
-		ev = NULL;
-	}
-	*out = ev;
-	return rc;
-}
-
-/* Records the chunk's codes in the ledger, then writes their lines out. */
-static int flush_chunk(out_ctx *o)
-{
-	if (o->in_chunk == 0)
-		return 0;
-	cli_events parts = { NULL, 0, 0 };
-	uint64_t first = 0;
-	int rc = trace_event_split(o->ev, 0, cli_events_keep, &parts);
-	if (rc == TRACE_OK)
-		rc = trace_ledger_append(o->l, &first, parts.v, parts.n, INT64_MIN);
-	if (rc == TRACE_OK) {
-		if (o->events == 0)
-			o->first = first;
-		o->events += parts.n;
-		o->recorded += o->in_chunk;
-	}
-	cli_events_free(&parts);
-	trace_event_free(o->ev);
-	o->ev = NULL;
-	if (rc) {
-		o->rc = rc;
-		return -1;
-	}
-	/* The chunk is recorded: now its lines go out, then a fresh buffer and event. */
-	int bad = fclose(o->pending) != 0;
-	o->pending = NULL;
-	if (fwrite(o->pending_buf, 1, o->pending_len, o->f) != o->pending_len || fflush(o->f) != 0)
-		o->werr = 1;
-	free(o->pending_buf);
-	o->pending_buf = NULL;
-	o->in_chunk = 0;
-	if (o->werr)
-		return -1;
-	if (bad || (o->pending = open_memstream(&o->pending_buf, &o->pending_len)) == NULL) {
-		o->rc = TRACE_ENOMEM;
-		return -1;
-	}
-	if ((rc = issuance_event(&o->ev, o))) {
-		o->rc = rc;
-		return -1;
-	}
-	return 0;
-}
-
+/* Writes one issued code out (with a ledger: once trace_ledger_issue() recorded it). */
 static int emit(const char *code, const char *serial, uint64_t seq, void *payload)
 {
 	out_ctx *o = payload;
-	FILE *f = o->l ? o->pending : o->f;
+	FILE *f = o->f;
 	if (!o->csv) {
 		fputs(code, f);
 		fputc('\n', f);
@@ -252,12 +173,7 @@ static int emit(const char *code, const char *serial, uint64_t seq, void *payloa
 	} else {
 		fprintf(f, "%" PRIu64 ",%s,%s\n", seq, serial, code);
 	}
-	if (o->l) {
-		if ((o->rc = trace_event_add_code(o->ev, TRACE_ROLE_ITEM, code)) != TRACE_OK)
-			return -1;
-		if (++o->in_chunk == ISSUE_CHUNK)
-			return flush_chunk(o);
-	}
+	o->handed++;
 	if (ferror(f)) {
 		o->werr = 1;
 		return -1;
@@ -341,38 +257,30 @@ static int cmd_issue(int argc, char **argv)
 		return cli_usage("code issue: --commission and --time are for the events recorded in the ledger of --ledger");
 
 	/* An event ledger in DIR records the issuance; any other directory keeps only the issuer state. */
-	out_ctx o = { .csv = csv, .gs1 = gtin != NULL, .gtin = gtin, .lot = lot, .prefix = prefix,
-	              .commission = commission, .tz = tz, .when = when == INT64_MIN ? cli_now_ms() : when };
-	int status = ledger ? open_issue_ledger(ledger, &o.l) : 0;
+	out_ctx o = { .csv = csv, .gs1 = gtin != NULL, .gtin = gtin, .lot = lot };
+	trace_ledger *l = NULL;
+	int status = ledger ? open_issue_ledger(ledger, &l) : 0;
 	if (status)
 		return status;
-	if (commission && o.l == NULL) {
-		trace_ledger_close(o.l);
+	if (commission && l == NULL)
 		return cli_usage("code issue: --commission: %s holds no event ledger", ledger);
-	}
-	if (ledger && o.l == NULL)
+	if (ledger && l == NULL)
 		fprintf(stderr, "trace: code issue: %s holds no event ledger: issuance is not recorded as events\n", ledger);
-	int rc = TRACE_OK;
-	if (o.l && ((rc = issuance_event(&o.ev, &o)) ||
-	            (o.pending = open_memstream(&o.pending_buf, &o.pending_len)) == NULL)) {
-		trace_event_free(o.ev);
-		trace_ledger_close(o.l);
-		return rc ? cli_fail(rc, "code issue") : cli_usage("code issue: out of memory");
-	}
-
 	trace_issuer *is = NULL;
-	if ((rc = trace_issuer_open(&is, ledger, site)) == TRACE_OK &&
-	    (o.f = out ? fopen(out, "w") : stdout) == NULL)
+	uint64_t first = 0, events = 0;
+	int rc = trace_issuer_open(&is, ledger, site);
+	if (rc == TRACE_OK && (o.f = out ? fopen(out, "w") : stdout) == NULL)
 		status = cli_usage("code issue: cannot create %s", out);
 	if (rc == TRACE_OK && status == 0) {
 		if (csv)
 			fputs(gtin ? "seq,gtin,lot,serial,digital_link\n" : "seq,serial,code\n", o.f);
-		rc = gtin ? trace_issuer_issue_gs1(is, gtin, lot, count, emit, &o)
-		          : trace_issuer_issue_native(is, prefix, count, emit, &o);
-		if (rc == TRACE_OK && o.l && flush_chunk(&o) != 0)
-			rc = TRACE_EUSER;
-		if (rc == TRACE_EUSER && o.rc)
-			rc = o.rc;	/* the ledger or the event builder failed: its message stands */
+		if (l)
+			rc = trace_ledger_issue(&first, &events, l, is, gtin, lot, prefix, count,
+			                        when == INT64_MIN ? cli_now_ms() : when, tz,
+			                        commission ? TRACE_ISSUE_COMMISSION : 0, emit, &o);
+		else
+			rc = gtin ? trace_issuer_issue_gs1(is, gtin, lot, count, emit, &o)
+			          : trace_issuer_issue_native(is, prefix, count, emit, &o);
 		if (fflush(o.f) != 0 || ferror(o.f))
 			o.werr = 1;
 		if (out && fclose(o.f) != 0)
@@ -383,18 +291,14 @@ static int cmd_issue(int argc, char **argv)
 		}
 	}
 	trace_issuer_close(is);
-	if (o.pending)
-		fclose(o.pending);
-	free(o.pending_buf);
-	trace_event_free(o.ev);
-	int recording = o.l != NULL;
-	trace_ledger_close(o.l);
+	int recording = l != NULL;
+	trace_ledger_close(l);
 	if (rc)
 		status = cli_fail(rc, "code issue");
-	if (recording && o.recorded)
-		fprintf(stderr, "trace: code issue: %" PRIu64 " codes recorded as %zu %s event%s from index %" PRIu64 "%s\n",
-		        o.recorded, o.events, commission ? "commissioning" : "issuance", o.events == 1 ? "" : "s",
-		        o.first, status ? " before the failure (they are issued: do not issue them again)" : "");
+	if (recording && events)
+		fprintf(stderr, "trace: code issue: %" PRIu64 " codes handed out, recorded as %" PRIu64 " %s event%s from index %" PRIu64 "%s\n",
+		        o.handed, events, commission ? "commissioning" : "issuance", events == 1 ? "" : "s",
+		        first, status ? " before the failure (they are issued: do not issue them again)" : "");
 	return status;
 }
 

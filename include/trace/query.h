@@ -11,6 +11,7 @@
 #define TRACE_QUERY_H
 
 #include "common.h"
+#include "code.h"
 #include "event.h"
 #include "log.h"
 #include "note.h"
@@ -81,6 +82,45 @@ TRACE_API trace_log *trace_ledger_log(trace_ledger *l);
 TRACE_API TRACE_WARN_UNUSED int trace_ledger_append(trace_ledger *l, uint64_t *first_index,
                                                     trace_event *const *events, size_t n,
                                                     int64_t record_time_ms);
+
+/** @brief Flags of trace_ledger_issue(). @since 1.0 */
+enum trace_issue_flags {
+	/** Record "commissioning" / "active" (codes already on their units)
+	 *  instead of "encoding" / "encoded" (codes issued for printing). @since 1.0 */
+	TRACE_ISSUE_COMMISSION = 1u << 0
+};
+
+/**
+ * @brief Issues codes with @p is and records their issuance in @p l.
+ *
+ * Codes are issued chunk by chunk (20,000 at a time); each chunk becomes an
+ * ObjectEvent ADD of its codes (split into as many entries as it needs,
+ * trace_event_split()) appended in one durable transaction, and only then are
+ * that chunk's codes passed to @p fn: a code the caller has seen is in the
+ * ledger.  If @p fn stops, the rest of its chunk is recorded but not passed on:
+ * every recorded code counts as issued.
+ * @param[out] first_event_out index of the first event recorded; may be NULL.
+ * @param[out] events_out number of events recorded (also on failure: what
+ *             was recorded before it); may be NULL.
+ * @param[in] l the ledger, open for writing.
+ * @param[in] is the issuer (trace_issuer_open() on the ledger's directory).
+ * @param[in] gtin,lot GS1 codes of this GTIN and lot; both NULL for native codes.
+ * @param[in] prefix native codes of this prefix; NULL for GS1 codes.
+ * @param[in] count how many codes.
+ * @param[in] time_ms,tz_offset_minutes the events' time.
+ * @param[in] flags trace_issue_flags, or 0.
+ * @param[in] fn receives each code once it is recorded; may be NULL.
+ * @return TRACE_OK; TRACE_EINVAL (missing or conflicting arguments, unknown
+ *         flags, a bad GTIN, lot or prefix, a read-only ledger); TRACE_EUSER
+ *         (@p fn stopped); and what trace_issuer_issue_gs1() and
+ *         trace_ledger_append() return (TRACE_EIO, TRACE_ELIMIT, TRACE_ENOMEM...).
+ * @since 1.0
+ */
+TRACE_API TRACE_WARN_UNUSED int trace_ledger_issue(uint64_t *first_event_out, uint64_t *events_out,
+                                                   trace_ledger *l, trace_issuer *is, const char *gtin,
+                                                   const char *lot, const char *prefix, uint64_t count,
+                                                   int64_t time_ms, int tz_offset_minutes, unsigned flags,
+                                                   trace_issue_fn fn, void *payload);
 
 /**
  * @brief Reads event @p index back from the log (decoded and verified).

@@ -555,6 +555,59 @@ static void private_fields(const char *dir)
 	trace_ledger_close(l);
 }
 
+struct seen_codes {
+	char code[8][64];
+	size_t n, stop_after;
+};
+
+static int see_code(const char *code, const char *serial, uint64_t seq, void *payload)
+{
+	struct seen_codes *s = payload;
+	(void)serial;
+	(void)seq;
+	snprintf(s->code[s->n % 8], sizeof s->code[0], "%s", code);
+	return ++s->n == s->stop_after;
+}
+
+/* Issue 10: issuing and recording the issuance is one library call. */
+static void issuance(const char *dir)
+{
+	trace_ledger *l;
+	trace_issuer *is;
+	uint64_t first = 99, events = 0;
+	struct seen_codes seen = { .stop_after = 0 };
+	CHECK_OK(trace_ledger_create(&l, dir, "example.com/test", VKEY, NULL));
+	CHECK_OK(trace_issuer_open(&is, dir, NULL));
+	CHECK_OK(trace_ledger_issue(&first, &events, l, is, NULL, NULL, "ACME", 5, t0, 480, 0, see_code, &seen));
+	CHECK(first == 0 && events == 1 && seen.n == 5);
+	for (size_t i = 0; i < 5; i++)	/* every code handed out is in the ledger, as issued */
+		CHECK(status_of(l, seen.code[i], NULL) == TRACE_STATE_ISSUED);
+	trace_event *e = NULL;
+	CHECK_OK(trace_ledger_event(&e, l, 0));
+	CHECK(trace_event_code_count(e, TRACE_ROLE_ITEM) == 5 && strcmp(trace_event_biz_step(e), "encoding") == 0);
+	trace_event_free(e);
+	/* Commissioned at once, GS1; a callback that stops gets TRACE_EUSER, and what it saw is recorded. */
+	seen.n = 0;
+	seen.stop_after = 2;
+	CHECK_RC(trace_ledger_issue(&first, &events, l, is, "09506000134352", "L7", NULL, 3, t0, 0,
+	                            TRACE_ISSUE_COMMISSION, see_code, &seen), TRACE_EUSER);
+	CHECK(first == 1 && events == 1 && seen.n == 2);
+	CHECK(status_of(l, seen.code[1], NULL) == TRACE_STATE_COMMISSIONED);
+	CHECK_OK(trace_ledger_event(&e, l, 1));
+	CHECK(trace_event_code_count(e, TRACE_ROLE_ITEM) == 3);	/* the third is recorded too: it is issued */
+	trace_event_free(e);
+	/* A GTIN without a lot, both kinds at once, unknown flags, or no time: refused, nothing recorded. */
+	CHECK_RC(trace_ledger_issue(NULL, NULL, l, is, "09506000134352", NULL, NULL, 1, t0, 0, 0, NULL, NULL), TRACE_EINVAL);
+	CHECK_RC(trace_ledger_issue(NULL, NULL, l, is, "09506000134352", "L", "ACME", 1, t0, 0, 0, NULL, NULL), TRACE_EINVAL);
+	CHECK_RC(trace_ledger_issue(NULL, NULL, l, is, NULL, NULL, "ACME", 1, t0, 0, 8, NULL, NULL), TRACE_EINVAL);
+	CHECK_RC(trace_ledger_issue(NULL, NULL, l, is, NULL, NULL, "ACME", 1, INT64_MIN, 0, 0, NULL, NULL), TRACE_EINVAL);
+	uint64_t size = 0;
+	CHECK_OK(trace_log_size(&size, trace_ledger_log(l)));
+	CHECK(size == 2);
+	trace_issuer_close(is);
+	trace_ledger_close(l);
+}
+
 int main(void)
 {
 	char *base = strdup(test_tmpdir("ledger")), dir[512];
@@ -564,6 +617,8 @@ int main(void)
 	interlock_and_scans(dir);
 	snprintf(dir, sizeof dir, "%s/private", base);
 	private_fields(dir);
+	snprintf(dir, sizeof dir, "%s/issuance", base);
+	issuance(dir);
 	test_rmrf(base);
 	free(base);
 	return test_done("ledger");
