@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "util/base64.h"
 
 static int open_log(const char *dir, int readonly, trace_log **out)
 {
@@ -145,20 +146,15 @@ static int log_prove(int argc, char **argv)
 	return 0;
 }
 
+/* One base64 hash per line; the encoder is the library's (libtrace/util). */
 static void print_hashes(const trace_buf *b, size_t hs)
 {
-	static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	for (size_t off = 0; off < b->size; off += hs) {
-		const uint8_t *h = b->ptr + off;
-		for (size_t i = 0; i < hs; i += 3) {
-			uint32_t v = (uint32_t)h[i] << 16 | (i + 1 < hs ? (uint32_t)h[i + 1] << 8 : 0) |
-			             (i + 2 < hs ? h[i + 2] : 0);
-			putchar(b64[v >> 18]);
-			putchar(b64[(v >> 12) & 63]);
-			putchar(i + 1 < hs ? b64[(v >> 6) & 63] : '=');
-			putchar(i + 2 < hs ? b64[v & 63] : '=');
-		}
-		putchar('\n');
+	char line[(TRACE_HASH_MAX_SIZE + 2) / 3 * 4];
+	if (hs == 0 || hs > TRACE_HASH_MAX_SIZE)
+		return;
+	for (size_t off = 0; off + hs <= b->size; off += hs) {
+		trace__base64_encode(line, b->ptr + off, hs);
+		printf("%.*s\n", (int)trace__base64_encoded_len(hs), line);
 	}
 }
 

@@ -27,19 +27,12 @@ static const struct {
 	{ "note", cmd_note, "note sign|verify: C2SP signed notes" },
 	{ "log", cmd_log, "log init|append|checkpoint|prove|consistency|verify|add-cosignatures|export" },
 	{ "proof", cmd_proof, "proof verify: check a tlog-proof offline" },
-#ifdef HAVE_CMD_CODE
 	{ "code", cmd_code, "code parse|issue: GS1, Digital Link, NMPA, MA and native codes" },
-#endif
-#ifdef HAVE_CMD_QR
 	{ "qr", cmd_qr, "qr TEXT: QR code as PNG, SVG or text" },
 	{ "datamatrix", cmd_datamatrix, "datamatrix TEXT: (GS1) DataMatrix as PNG or SVG" },
 	{ "labels", cmd_labels, "labels: sheets of QR labels as SVG or PDF" },
-#endif
-#ifdef HAVE_CMD_EVENT
 	{ "ledger", cmd_ledger, "ledger init: an event ledger" },
 	{ "event", cmd_event, "event add|show|private|erase-private: EPCIS events in a ledger" },
-#endif
-#ifdef HAVE_CMD_QUERY
 	{ "history", cmd_history, "history DIR CODE" },
 	{ "trace", cmd_trace, "trace back|forward DIR CODE" },
 	{ "where", cmd_where, "where DIR CODE (--to|--from)" },
@@ -48,7 +41,6 @@ static const struct {
 	{ "events", cmd_events, "events DIR: by time, party, step, disposition or location" },
 	{ "recall", cmd_recall, "recall DIR CODE --reason TEXT | recall DIR --list --key SKEYFILE" },
 	{ "reindex", cmd_reindex, "reindex DIR" },
-#endif
 };
 
 static void usage(FILE *f)

@@ -65,7 +65,7 @@ static char *collect(trace_query *q, int codes)
 static int has(const char *list, const char *code)
 {
 	char needle[128];
-	snprintf(needle, sizeof needle, "%s;", code);
+	CHECK(snprintf(needle, sizeof needle, "%s;", code) < (int)sizeof needle);
 	return strstr(list, needle) != NULL;
 }
 
@@ -416,7 +416,7 @@ static void interlock_and_scans(const char *dir)
 	trace_ledger *x;
 	trace_log *raw;
 	char rawdir[512];
-	snprintf(rawdir, sizeof rawdir, "%s-raw", dir);
+	CHECK(snprintf(rawdir, sizeof rawdir, "%s-raw", dir) < (int)sizeof rawdir);
 	CHECK_OK(trace_log_create(&raw, rawdir, "example.com/test", VKEY, NULL));
 	trace_log_close(raw);
 	CHECK_RC(trace_ledger_open(&x, rawdir, TRACE_OPEN_WRITE, NULL), TRACE_EINVAL);
