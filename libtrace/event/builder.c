@@ -94,7 +94,7 @@ int trace_event_add_code(trace_event *ev, int role, const char *code)
 	if (rc)
 		return rc;
 	trace__strv *s = &ev->codes[role];
-	if (trace__ev_grow((void **)&s->v, &s->cap, s->n, sizeof *s->v)) {
+	if (trace__grow((void **)&s->v, &s->cap, s->n, sizeof *s->v)) {
 		trace__free(canon);
 		return TRACE_ENOMEM;
 	}
@@ -125,7 +125,7 @@ int trace_event_add_quantity(trace_event *ev, int role, const char *class_code, 
 		return rc;
 	trace__qtyv *q = &ev->qty[role];
 	if ((uom && (u = trace__strdup(uom)) == NULL) ||
-	    trace__ev_grow((void **)&q->v, &q->cap, q->n, sizeof *q->v)) {
+	    trace__grow((void **)&q->v, &q->cap, q->n, sizeof *q->v)) {
 		trace__free(cls);
 		trace__free(u);
 		return trace__oom();
@@ -199,7 +199,7 @@ int trace_event_set_biz_location(trace_event *ev, const char *location)
 
 static int push_pair(trace__pairv *p, char *type, char *id)
 {
-	if (trace__ev_grow((void **)&p->v, &p->cap, p->n, sizeof *p->v)) {
+	if (trace__grow((void **)&p->v, &p->cap, p->n, sizeof *p->v)) {
 		trace__free(type);
 		trace__free(id);
 		return TRACE_ENOMEM;
@@ -302,7 +302,7 @@ static int push_hashref(trace__hashrefv *v, const uint8_t *hash, const char *a, 
 {
 	char *da = NULL, *db = NULL;
 	if ((a && (da = trace__strdup(a)) == NULL) || (b && (db = trace__strdup(b)) == NULL) ||
-	    trace__ev_grow((void **)&v->v, &v->cap, v->n, sizeof *v->v)) {
+	    trace__grow((void **)&v->v, &v->cap, v->n, sizeof *v->v)) {
 		trace__free(da);
 		trace__free(db);
 		return trace__oom();

@@ -90,7 +90,7 @@ static int read_strv(dec *d, trace__strv *s, const char *what)
 		char *t = NULL;
 		if ((rc = text_dup(d, &t, what)))
 			break;
-		if ((rc = trace__ev_grow((void **)&s->v, &s->cap, s->n, sizeof *s->v))) {
+		if ((rc = trace__grow((void **)&s->v, &s->cap, s->n, sizeof *s->v))) {
 			trace__free(t);
 			break;
 		}
@@ -175,7 +175,7 @@ static int read_qty(dec *d, trace__qtyv *q, const char *what)
 	size_t n;
 	int rc = trace__cbr_count(&d->r, TRACE__CB_ARRAY, &n, what);
 	for (size_t i = 0; rc == TRACE_OK && i < n; i++) {
-		if ((rc = trace__ev_grow((void **)&q->v, &q->cap, q->n, sizeof *q->v)))
+		if ((rc = trace__grow((void **)&q->v, &q->cap, q->n, sizeof *q->v)))
 			break;
 		trace__qty *x = &q->v[q->n++];
 		memset(x, 0, sizeof *x);
@@ -206,7 +206,7 @@ static int read_pairs(dec *d, trace__pairv *p, const char *what)
 	size_t n;
 	int rc = trace__cbr_count(&d->r, TRACE__CB_ARRAY, &n, what);
 	for (size_t i = 0; rc == TRACE_OK && i < n; i++) {
-		if ((rc = trace__ev_grow((void **)&p->v, &p->cap, p->n, sizeof *p->v)))
+		if ((rc = trace__grow((void **)&p->v, &p->cap, p->n, sizeof *p->v)))
 			break;
 		trace__pair *x = &p->v[p->n++];
 		memset(x, 0, sizeof *x);
@@ -333,7 +333,7 @@ static int read_hashrefs(dec *d, trace__hashrefv *v, int attachments, const char
 	size_t n;
 	int rc = trace__cbr_count(&d->r, TRACE__CB_ARRAY, &n, what);
 	for (size_t i = 0; rc == TRACE_OK && i < n; i++) {
-		if ((rc = trace__ev_grow((void **)&v->v, &v->cap, v->n, sizeof *v->v)))
+		if ((rc = trace__grow((void **)&v->v, &v->cap, v->n, sizeof *v->v)))
 			break;
 		trace__hashref *x = &v->v[v->n++];
 		memset(x, 0, sizeof *x);
@@ -432,7 +432,7 @@ static int read_field(dec *d, uint64_t k)
 		if ((rc = text_dup(d, &p, "parentID")))
 			return rc;
 		trace__strv *s = &ev->codes[TRACE_ROLE_PARENT];
-		if ((rc = trace__ev_grow((void **)&s->v, &s->cap, s->n, sizeof *s->v))) {
+		if ((rc = trace__grow((void **)&s->v, &s->cap, s->n, sizeof *s->v))) {
 			trace__free(p);
 			return rc;
 		}

@@ -155,7 +155,6 @@ struct trace_event {
 };
 
 /* ---- containers (model.c) ---- */
-int trace__ev_grow(void **v, size_t *cap, size_t n, size_t elem);
 int trace__strv_push(trace__strv *s, const char *str);
 void trace__strv_free(trace__strv *s);
 int trace__extv_push(trace__extv *e, const char *key, const char *value, int is_json);

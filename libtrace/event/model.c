@@ -15,24 +15,9 @@ const char *const trace__ev_sr_json[TRACE__EV_SR_NUM] = {
 	"minValue", "maxValue", "meanValue", "value", "sDev", "percRank", "percValue"
 };
 
-int trace__ev_grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return TRACE_OK;
-	size_t ncap = *cap ? *cap * 2 : 4;
-	if (ncap > SIZE_MAX / elem)
-		return trace__oom();
-	void *p = trace__realloc(*v, ncap * elem);
-	if (p == NULL)
-		return trace__oom();
-	*v = p;
-	*cap = ncap;
-	return TRACE_OK;
-}
-
 int trace__strv_push(trace__strv *s, const char *str)
 {
-	if (trace__ev_grow((void **)&s->v, &s->cap, s->n, sizeof *s->v))
+	if (trace__grow((void **)&s->v, &s->cap, s->n, sizeof *s->v))
 		return TRACE_ENOMEM;
 	char *d = trace__strdup(str);
 	if (d == NULL)
@@ -51,7 +36,7 @@ void trace__strv_free(trace__strv *s)
 
 int trace__extv_push(trace__extv *e, const char *key, const char *value, int is_json)
 {
-	if (trace__ev_grow((void **)&e->v, &e->cap, e->n, sizeof *e->v))
+	if (trace__grow((void **)&e->v, &e->cap, e->n, sizeof *e->v))
 		return TRACE_ENOMEM;
 	trace__ext *x = &e->v[e->n];
 	x->key = trace__strdup(key);
@@ -78,7 +63,7 @@ void trace__extv_free(trace__extv *e)
 
 trace__sensor *trace__ev_new_sensor(trace_event *ev)
 {
-	if (trace__ev_grow((void **)&ev->sensors, &ev->cap_sensors, ev->n_sensors,
+	if (trace__grow((void **)&ev->sensors, &ev->cap_sensors, ev->n_sensors,
 	                   sizeof *ev->sensors))
 		return NULL;
 	trace__sensor *s = &ev->sensors[ev->n_sensors++];
@@ -89,7 +74,7 @@ trace__sensor *trace__ev_new_sensor(trace_event *ev)
 trace__report *trace__ev_new_report(trace_event *ev, trace__sensor *into)
 {
 	(void)ev;
-	if (trace__ev_grow((void **)&into->r, &into->cap, into->n, sizeof *into->r))
+	if (trace__grow((void **)&into->r, &into->cap, into->n, sizeof *into->r))
 		return NULL;
 	trace__report *r = &into->r[into->n++];
 	memset(r, 0, sizeof *r);

@@ -35,7 +35,7 @@ static int name_ok(const char *name)
 
 static trace__priv *new_priv(trace_event *ev, const char *name)
 {
-	if (trace__ev_grow((void **)&ev->priv, &ev->cap_priv, ev->n_priv, sizeof *ev->priv))
+	if (trace__grow((void **)&ev->priv, &ev->cap_priv, ev->n_priv, sizeof *ev->priv))
 		return NULL;
 	trace__priv *p = &ev->priv[ev->n_priv];
 	memset(p, 0, sizeof *p);

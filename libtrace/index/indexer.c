@@ -124,14 +124,9 @@ static int chain_load(trace__indexer *ix, uint64_t parent, chain *c)
 			if (c->id[i] == node)
 				return trace__fail(TRACE_ECORRUPT, "the current containers of code id %llu form a loop",
 				                   (unsigned long long)parent);
-		if (c->n == c->cap) {
-			size_t cap = c->cap ? 2 * c->cap : 8;
-			uint64_t *v = trace__realloc(c->id, cap * sizeof *v);
-			if (v == NULL)
-				return trace__oom();
-			c->id = v;
-			c->cap = cap;
-		}
+		int grc = trace__grow((void **)&c->id, &c->cap, c->n, sizeof *c->id);
+		if (grc)
+			return grc;
 		c->id[c->n++] = node;
 		uint8_t k[8];
 		trace__val v;

@@ -43,15 +43,9 @@ typedef struct parts {
 static int keep_part(trace_event *ev, void *payload)
 {
 	parts *p = payload;
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? 2 * p->cap : 8;
-		trace_event **v = trace__realloc(p->v, cap * sizeof *v);
-		if (v == NULL) {
-			trace_event_free(ev);
-			return -1;
-		}
-		p->v = v;
-		p->cap = cap;
+	if (trace__grow((void **)&p->v, &p->cap, p->n, sizeof *p->v)) {
+		trace_event_free(ev);
+		return -1;
 	}
 	p->v[p->n++] = ev;
 	return 0;

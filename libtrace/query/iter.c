@@ -60,16 +60,11 @@ int trace__query_new(trace_query **out, trace_ledger *l, int kind)
 
 static int add_interval(trace_query *q, interval iv)
 {
-	if (q->niv == q->cap_iv) {
-		if (q->niv >= MAX_STAYS)
-			return trace__fail(TRACE_ELIMIT, "history spans more than %d container stays", MAX_STAYS);
-		size_t cap = q->cap_iv ? 2 * q->cap_iv : 8;
-		interval *v = trace__realloc(q->iv, cap * sizeof *v);
-		if (v == NULL)
-			return trace__oom();
-		q->iv = v;
-		q->cap_iv = cap;
-	}
+	if (q->niv >= MAX_STAYS)
+		return trace__fail(TRACE_ELIMIT, "history spans more than %d container stays", MAX_STAYS);
+	int rc = trace__grow((void **)&q->iv, &q->cap_iv, q->niv, sizeof *q->iv);
+	if (rc)
+		return rc;
 	q->iv[q->niv++] = iv;
 	return TRACE_OK;
 }
@@ -259,14 +254,9 @@ int trace__history_next(trace_query *q)
 		/* A stay that starts at or before that event may hold an earlier
 		 * one, or the same one through a closer container. */
 		if (q->next_iv < q->niv && q->iv[q->next_iv].from <= best) {
-			if (q->nact == q->cap_act) {
-				size_t cap = q->cap_act ? 2 * q->cap_act : 8;
-				size_t *a = trace__realloc(q->act, cap * sizeof *a);
-				if (a == NULL)
-					return trace__oom();
-				q->act = a;
-				q->cap_act = cap;
-			}
+			int grc = trace__grow((void **)&q->act, &q->cap_act, q->nact, sizeof *q->act);
+			if (grc)
+				return grc;
 			q->act[q->nact++] = q->next_iv++;
 			continue;
 		}

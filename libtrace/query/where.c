@@ -120,16 +120,8 @@ static int add_rows(trace_query *q, trace_ledger *l, uint64_t idx, uint64_t coun
 		const char *type = NULL, *id = NULL;
 		if ((rc = trace_event_party(ev, kind, i, &type, &id)))
 			break;
-		if (q->nrows == *cap) {
-			size_t c = *cap ? 2 * *cap : 16;
-			struct where_row *r = trace__realloc(q->rows, c * sizeof *r);
-			if (r == NULL) {
-				rc = trace__oom();
-				break;
-			}
-			q->rows = r;
-			*cap = c;
-		}
+		if ((rc = trace__grow((void **)&q->rows, cap, q->nrows, sizeof *q->rows)))
+			break;
 		struct where_row *r = &q->rows[q->nrows++];
 		r->event = idx;
 		r->count = count;

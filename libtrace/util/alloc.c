@@ -98,3 +98,18 @@ void trace_buf_dispose(trace_buf *buf)
 	buf->ptr = NULL;
 	buf->size = 0;
 }
+
+int trace__grow(void **v, size_t *cap, size_t n, size_t elem)
+{
+	if (n < *cap)
+		return TRACE_OK;
+	size_t ncap = *cap ? *cap * 2 : 8;
+	if (ncap > SIZE_MAX / elem)
+		return trace__oom();
+	void *p = trace__realloc(*v, ncap * elem);
+	if (p == NULL)
+		return trace__oom();
+	*v = p;
+	*cap = ncap;
+	return TRACE_OK;
+}

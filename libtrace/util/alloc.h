@@ -12,5 +12,8 @@ void trace__free(void *p);
 char *trace__strdup(const char *s);
 char *trace__strndup(const char *s, size_t n);
 void *trace__memdup(const void *p, size_t n);
+/* Makes room in *@v (capacity *@cap elements of @elem bytes) for element
+ * @n, doubling; TRACE_OK or TRACE_ENOMEM (also on overflow). */
+int trace__grow(void **v, size_t *cap, size_t n, size_t elem);
 
 #endif

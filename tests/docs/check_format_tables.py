@@ -57,7 +57,7 @@ def env_tables(env):
 def find_first_entry(lib, env):
     """trace_log_find() of entry 0's leaf hash, which builds DIR/index/."""
     log = ctypes.c_void_p()
-    if lib.trace_log_open(ctypes.byref(log), env.encode(), None) != 0:
+    if lib.trace_log_open(ctypes.byref(log), env.encode(), 0, None) != 0:	# TRACE_OPEN_READONLY
         sys.exit("FAIL: trace_log_open(%s) failed" % env)
     leaf = ctypes.create_string_buffer(64)
     index = ctypes.c_uint64(99)
@@ -72,7 +72,8 @@ def find_first_entry(lib, env):
 def main():
     fmt, story, tool, so = sys.argv[1:5]
     lib = ctypes.CDLL(so)
-    lib.trace_log_open.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p, ctypes.c_void_p]
+    lib.trace_log_open.argtypes = [ctypes.POINTER(ctypes.c_void_p), ctypes.c_char_p, ctypes.c_uint,
+                                   ctypes.c_void_p]
     lib.trace_log_leaf_hash.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p, ctypes.c_uint64]
     lib.trace_log_find.argtypes = [ctypes.POINTER(ctypes.c_uint64), ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t]
     lib.trace_log_close.argtypes = [ctypes.c_void_p]
