@@ -87,6 +87,11 @@ int trace_event_split(const trace_event *ev, size_t max_size,
 	if (total == 0)
 		return trace__fail(TRACE_ELIMIT, "event split: the event is %zu bytes, over %zu, and has no %s to divide",
 		                   whole, max_size, role == TRACE_ROLE_OUTPUT ? "outputs" : "items");
+	/* A ledger's eventIDs are unique (docs/FORMAT.md §2.9.5): parts sharing one
+	 * would be refused at the second, after the first was recorded. */
+	if (trace_event_id(ev) != NULL)
+		return trace__fail(TRACE_EINVAL, "event split: the event has eventID %.100s and needs several parts, "
+		                   "which cannot share it: give each part its own eventID", trace_event_id(ev));
 	/* Greedy: grow each part one unit (a code, then the quantities) at a time,
 	 * doubling then bisecting the count, so a part is as large as fits. */
 	size_t start = 0;

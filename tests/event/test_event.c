@@ -417,6 +417,21 @@ static void test_split(void)
 	CHECK_OK(trace_event_split(ev, 0, collect_part, &p));
 	CHECK(p.n == 1 && p.codes == 40 && p.fields_ok && p.private_ok);
 	trace_event_free(ev);
+
+	/* An event with an eventID is not cut into parts that would share it
+	 * (a ledger's eventIDs are unique); one that fits passes whole. */
+	const char *with_id = "{\"type\":\"ObjectEvent\",\"eventTime\":\"2026-11-23T08:00:00Z\","
+	                      "\"eventTimeZoneOffset\":\"+08:00\",\"action\":\"ADD\",\"eventID\":\"urn:uuid:0d7e1e52-0000-4000-8000-00000000000a\","
+	                      "\"epcList\":[\"urn:example:a:1\",\"urn:example:a:2\",\"urn:example:a:3\",\"urn:example:a:4\"]}";
+	CHECK_OK(trace_event_from_json(&ev, with_id, strlen(with_id)));
+	memset(&p, 0, sizeof p);
+	p.order_ok = p.fields_ok = p.size_ok = p.private_ok = 1;
+	CHECK_RC(trace_event_split(ev, 120, collect_part, &p), TRACE_EINVAL);
+	CHECK_MSG("own eventID");
+	CHECK(p.n == 0);
+	CHECK_OK(trace_event_split(ev, 0, collect_part, &p));
+	CHECK(p.n == 1);
+	trace_event_free(ev);
 }
 
 /* Each part must still fit once the append gives it a recordTime. */
