@@ -8,6 +8,7 @@
 #include "trace/merkle.h"
 #include "crypto.h"
 #include "error_internal.h"
+#include "util/text.h"
 #include "merkle_internal.h"
 #include "util/alloc.h"
 
@@ -237,21 +238,13 @@ static int hashes_equal(const uint8_t *a, const uint8_t *b, size_t n)
 	return trace__ct_equal(a, b, n);
 }
 
-static void hex_of(char *out, const uint8_t *h, size_t n)
-{
-	static const char hex[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hex[h[i] >> 4];
-		out[2 * i + 1] = hex[h[i] & 15];
-	}
-	out[2 * n] = 0;
-}
+
 
 static int mismatch(const char *what, const uint8_t *want, const uint8_t *got, size_t hs)
 {
 	char w[2 * TRACE_HASH_MAX_SIZE + 1], g[2 * TRACE_HASH_MAX_SIZE + 1];
-	hex_of(w, want, hs);
-	hex_of(g, got, hs);
+	trace__hex_encode(w, want, hs);
+	trace__hex_encode(g, got, hs);
 	return trace__fail(TRACE_ECHAINBREAK, "%s mismatch: expected %s, computed %s", what, w, g);
 }
 

@@ -11,6 +11,7 @@
 #include "trace/error.h"
 #include "code_internal.h"
 #include "../error_internal.h"
+#include "../util/text.h"
 
 /* GS1 character set 82 (AI 'X' data), in the order that gives each its value. */
 static const char cset82[] =
@@ -97,12 +98,6 @@ static int num(const char *s, size_t n)
 	return v;
 }
 
-static int days_in_month(int year, int month)
-{
-	static const int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-	return month == 2 && leap ? 29 : days[month - 1];
-}
 
 /* YYMMDD (yy2) or YYYYMMDD; @day0 allows DD=00 ("day not specified"). */
 static int check_date(const char *ai, size_t pos, const char *s, size_t n, int day0)
@@ -113,7 +108,7 @@ static int check_date(const char *ai, size_t pos, const char *s, size_t n, int d
 		return fail(ai, pos + n - 4, "invalid month %02d in date %.*s", month, (int)n, s);
 	if (day == 0 && day0)
 		return TRACE_OK;
-	if (day < 1 || day > days_in_month(year, month))
+	if (day < 1 || day > trace__days_in_month(year, month))
 		return fail(ai, pos + n - 2, "invalid day %02d in date %.*s%s", day, (int)n, s,
 		            day0 ? " (00 means no day)" : "");
 	return TRACE_OK;

@@ -18,6 +18,7 @@
 #include "trace/error.h"
 #include "code_internal.h"
 #include "../error_internal.h"
+#include "../util/text.h"
 
 #define MAX_SEGS 64
 
@@ -25,16 +26,6 @@ typedef struct seg {
 	size_t off, len; /* in the URI */
 } seg;
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
 
 /* Percent-decodes s[off..off+len) into @out; @what names the part in messages. */
 static int pct_decode(trace__sbuf *out, const char *s, size_t off, size_t len, int plus_space,
@@ -47,8 +38,8 @@ static int pct_decode(trace__sbuf *out, const char *s, size_t off, size_t len, i
 	for (size_t i = off; i < off + len; i++) {
 		char c = s[i];
 		if (c == '%') {
-			int hi = i + 2 < off + len ? hexval(s[i + 1]) : -1;
-			int lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+			int hi = i + 2 < off + len ? trace__hex_digit(s[i + 1]) : -1;
+			int lo = hi >= 0 ? trace__hex_digit(s[i + 2]) : -1;
 			if (lo < 0)
 				return trace__fail(TRACE_EINVAL, "%s at position %zu: '%%' must start a %%XX escape", what, i);
 			c = (char)(hi << 4 | lo);

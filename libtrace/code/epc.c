@@ -13,6 +13,7 @@
 #include "code_internal.h"
 #include "../error_internal.h"
 #include "../util/sbuf.h"
+#include "../util/text.h"
 
 #define MAX_PARTS 6
 
@@ -50,11 +51,6 @@ static const scheme schemes[] = {
 	{ "idpat:cpi", "8010", 0, 3 },
 };
 
-static int hexval(int c)
-{
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'A' && c <= 'F' ? c - 'A' + 10 :
-	       c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
 
 /* Decodes the URN escapes of a serial-like part into @out. */
 static int decode(trace__sbuf *out, const char *s, size_t off, size_t len)
@@ -66,7 +62,7 @@ static int decode(trace__sbuf *out, const char *s, size_t off, size_t len)
 	for (size_t i = off; i < off + len; i++) {
 		int c = (unsigned char)s[i];
 		if (c == '%') {
-			int hi = i + 2 < off + len ? hexval(s[i + 1]) : -1, lo = hi >= 0 ? hexval(s[i + 2]) : -1;
+			int hi = i + 2 < off + len ? trace__hex_digit(s[i + 1]) : -1, lo = hi >= 0 ? trace__hex_digit(s[i + 2]) : -1;
 			if (lo < 0 || (hi << 4 | lo) == 0)
 				return trace__fail(TRACE_EINVAL, "EPC URN at position %zu: bad %%XX escape", i);
 			c = hi << 4 | lo;

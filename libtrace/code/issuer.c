@@ -29,6 +29,7 @@
 #include "../crypto.h"
 #include "../error_internal.h"
 #include "../util/alloc.h"
+#include "../util/text.h"
 
 #define SITE_MAX 4
 #define COUNT_MAX UINT64_C(100000000)
@@ -137,13 +138,8 @@ static int slurp(int fd, const char *path, char **out, size_t *len)
 
 static int hex_key(uint8_t *key, const char *hex)
 {
-	for (int i = 0; i < TRACE__PERM_KEY; i++) {
-		unsigned v;
-		if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdef", hex[2 * i]) ||
-		    !strchr("0123456789abcdef", hex[2 * i + 1]))
-			return -1;
-		key[i] = (uint8_t)v;
-	}
+	if (trace__hex_decode_lower(key, hex, TRACE__PERM_KEY))
+		return -1;
 	return hex[2 * TRACE__PERM_KEY] == '\n' ? 0 : -1;
 }
 
@@ -155,8 +151,8 @@ static int create_header(const char *codes, const char *path, const char *site, 
 		return rc;
 	char text[128];
 	int n = snprintf(text, sizeof text, HEADER_MAGIC "\nsite %s\nkey ", site);
-	for (int i = 0; i < TRACE__PERM_KEY; i++)
-		n += snprintf(text + n, sizeof text - (size_t)n, "%02x", key[i]);
+	trace__hex_encode(text + n, key, TRACE__PERM_KEY);
+	n += 2 * TRACE__PERM_KEY;
 	n += snprintf(text + n, sizeof text - (size_t)n, "\n");
 	char *tmp = join(codes, "issuer.tmp");
 	if (tmp == NULL)

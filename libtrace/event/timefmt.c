@@ -9,6 +9,7 @@
 #include "trace/error.h"
 #include "event_internal.h"
 #include "../error_internal.h"
+#include "../util/text.h"
 
 /* Days since 1970-01-01 of a proleptic Gregorian date. */
 static int64_t days_from_civil(int64_t y, int m, int d)
@@ -46,19 +47,13 @@ static int digits(const char *s, int n, int *out)
 	return 0;
 }
 
-static int mdays(int y, int m)
-{
-	static const int d[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-	return m == 2 ? 28 + leap : d[m - 1];
-}
 
 static int parse_date(const char *s, int64_t *days)
 {
 	int y, m, d;
 	if (digits(s, 4, &y) || s[4] != '-' || digits(s + 5, 2, &m) || s[7] != '-' || digits(s + 8, 2, &d))
 		return -1;
-	if (m < 1 || m > 12 || d < 1 || d > mdays(y, m))
+	if (m < 1 || m > 12 || d < 1 || d > trace__days_in_month(y, m))
 		return -1;
 	*days = days_from_civil(y, m, d);
 	return 0;

@@ -16,12 +16,8 @@
 #include "../crypto.h"
 #include "../error_internal.h"
 #include "../util/alloc.h"
+#include "../util/text.h"
 
-static void hex(char *out, const uint8_t *h, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		sprintf(out + 2 * i, "%02x", h[i]);
-}
 
 /* Compares each recomputed tile with the stored one. */
 typedef struct audit_ctx {
@@ -49,8 +45,8 @@ static int compare_tile(void *ctx, unsigned level, uint64_t n, unsigned width,
 		if (memcmp(packed + i, (const uint8_t *)v.data + i, a->hs) == 0)
 			continue;
 		char want[2 * TRACE_HASH_MAX_SIZE + 1], got[2 * TRACE_HASH_MAX_SIZE + 1];
-		hex(want, packed + i, a->hs);
-		hex(got, (const uint8_t *)v.data + i, a->hs);
+		trace__hex_encode(want, packed + i, a->hs);
+		trace__hex_encode(got, (const uint8_t *)v.data + i, a->hs);
 		uint64_t first_leaf = (n * TILE_WIDTH) << (TILE_HEIGHT * level);
 		return trace__fail(TRACE_ECHAINBREAK,
 		                   "tree node in tile %u/%llu (leaves from index %llu) differs: expected %s, stored %s",
@@ -96,8 +92,8 @@ static int audit_entries(trace_log *log, trace__txn *t, uint64_t size)
 			break;
 		if (memcmp(leaf, stored_leaf, log->hs) != 0) {
 			char want[2 * TRACE_HASH_MAX_SIZE + 1], got[2 * TRACE_HASH_MAX_SIZE + 1];
-			hex(want, leaf, log->hs);
-			hex(got, stored_leaf, log->hs);
+			trace__hex_encode(want, leaf, log->hs);
+			trace__hex_encode(got, stored_leaf, log->hs);
 			rc = trace__fail(TRACE_ECHAINBREAK, "entry %llu: leaf hash expected %s (from the entry), stored %s",
 			                 (unsigned long long)i, want, got);
 			break;
@@ -149,8 +145,8 @@ static int audit_checkpoints(trace_log *log, trace__txn *t, uint64_t size)
 			const uint8_t *signed_root = trace_checkpoint_root(cp, &root_len);
 			if (root_len != log->hs || memcmp(root, signed_root, log->hs) != 0) {
 				char want[2 * TRACE_HASH_MAX_SIZE + 1], got[2 * TRACE_HASH_MAX_SIZE + 1];
-				hex(want, root, log->hs);
-				hex(got, signed_root, root_len <= TRACE_HASH_MAX_SIZE ? root_len : 0);
+				trace__hex_encode(want, root, log->hs);
+				trace__hex_encode(got, signed_root, root_len <= TRACE_HASH_MAX_SIZE ? root_len : 0);
 				rc = trace__fail(TRACE_ECHAINBREAK, "checkpoint at size %llu: log root is %s, signed root is %s",
 				                 (unsigned long long)at, want, got);
 			} else if (prev_size > 0) {

@@ -144,3 +144,48 @@ int trace__read_file(uint8_t **out, size_t *len, const char *path)
 	*len = n;
 	return TRACE_OK;
 }
+
+int trace__hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+void trace__hex_encode(char *out, const uint8_t *in, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[in[i] >> 4];
+		out[2 * i + 1] = digits[in[i] & 15];
+	}
+	out[2 * n] = 0;
+}
+
+int trace__hex_decode_lower(uint8_t *out, const char *hex, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int hi = hex[2 * i], lo = hex[2 * i + 1];
+		if (hi >= 'A' && hi <= 'F')
+			return -1;
+		if (lo >= 'A' && lo <= 'F')
+			return -1;
+		hi = trace__hex_digit(hi);
+		lo = hi < 0 ? -1 : trace__hex_digit(lo);
+		if (lo < 0)
+			return -1;
+		out[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+int trace__days_in_month(int year, int month)
+{
+	static const int days[12] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return month == 2 ? 28 + leap : days[month - 1];
+}
