@@ -5,6 +5,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #include <trace/trace.h>
 
 #include "cli.h"
@@ -56,13 +58,22 @@ static int print_event(trace_ledger *l, uint64_t idx, unsigned depth, const char
 		return rc;
 	if (json) {
 		trace_buf out = TRACE_BUF_INIT;
-		if ((rc = trace_event_to_json(&out, ev)) == TRACE_OK) {
-			/* The mark is the ledger's, not the event's: a member after the event's own. */
-			if (declared_by != UINT64_MAX && out.size > 1)
-				printf("%s%.*s,\"libtrace:declaredErroneousBy\":%llu}", *first ? "" : ",\n",
-				       (int)out.size - 1, (const char *)out.ptr, (unsigned long long)declared_by);
-			else
-				printf("%s%s", *first ? "" : ",\n", (const char *)out.ptr);
+		if ((rc = trace_event_to_json(&out, ev)) == TRACE_OK && out.size > 1) {
+			/* What the ledger knows of the event, not the event's own: members after its own. */
+			printf("%s%.*s", *first ? "" : ",\n", (int)out.size - 1, (const char *)out.ptr);
+			if (declared_by != UINT64_MAX)
+				printf(",\"libtrace:declaredErroneousBy\":%llu", (unsigned long long)declared_by);
+			if (depth && via) {
+				json_t *v = json_string(via);
+				char *text = v ? json_dumps(v, JSON_ENCODE_ANY) : NULL;
+				if (text == NULL)
+					rc = TRACE_ENOMEM;
+				else
+					printf(",\"libtrace:via\":%s,\"libtrace:depth\":%u", text, depth);
+				free(text);
+				json_decref(v);
+			}
+			putchar('}');
 			*first = 0;
 		}
 		trace_buf_dispose(&out);

@@ -171,12 +171,17 @@ TRACE_API TRACE_WARN_UNUSED int trace_event_add_sensor(trace_event *ev, const ch
 
 /**
  * @brief Adds an attachment by hash (inspection report, certificate).
- * @param[in] sha256 32 bytes.
+ * @param[in] hash the document's digest under the ledger's algorithm suite
+ *            (trace_log_suite(): 32 bytes for SHA-256; events carry 32-byte
+ *            digests, docs/FORMAT.md §2.10); its JSON member is "sha256".
+ * @param[in] len its length in bytes.
+ * @param[in] uri where the document can be fetched.
+ * @param[in] media_type its media type ("application/pdf"), or NULL.
  * @return TRACE_OK, TRACE_EINVAL (naming the argument and what was wrong), TRACE_ENOMEM.
  * @since 1.0
  */
-TRACE_API TRACE_WARN_UNUSED int trace_event_add_attachment(trace_event *ev, const uint8_t *sha256, size_t len,
-                                         const char *uri, const char *media_type);
+TRACE_API TRACE_WARN_UNUSED int trace_event_add_attachment(trace_event *ev, const uint8_t *hash, size_t len,
+                                                           const char *uri, const char *media_type);
 
 /**
  * @brief Sets lot master data (ILMD): lot, production and expiry dates (UTC ms, INT64_MIN when absent).

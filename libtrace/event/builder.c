@@ -315,18 +315,18 @@ static int push_hashref(trace__hashrefv *v, const uint8_t *hash, const char *a, 
 	return TRACE_OK;
 }
 
-int trace_event_add_attachment(trace_event *ev, const uint8_t *sha256, size_t len, const char *uri,
+int trace_event_add_attachment(trace_event *ev, const uint8_t *hash, size_t len, const char *uri,
                                const char *media_type)
 {
 	NEED_EV(ev);
 	const char *what = "libtrace:attachments";
-	if (hash_arg(sha256, len, what) || text_arg(uri, what, 0) || text_arg(media_type, what, 0))
+	if (hash_arg(hash, len, what) || text_arg(uri, what, 0) || text_arg(media_type, what, 0))
 		return TRACE_EINVAL;
 	if (uri != NULL && !trace__ev_is_uri(uri))
 		return trace__fail(TRACE_EINVAL, "%s: uri \"%.80s\" is not an absolute URI", what, uri);
 	if (media_type != NULL && !trace__ev_media_type_ok(media_type))
 		return trace__fail(TRACE_EINVAL, "%s: mediaType \"%.80s\" is not type/subtype", what, media_type);
-	return push_hashref(&ev->attachments, sha256, uri, media_type);
+	return push_hashref(&ev->attachments, hash, uri, media_type);
 }
 
 int trace_event_set_lot(trace_event *ev, const char *lot, int64_t production_ms, int64_t expiry_ms)

@@ -208,6 +208,11 @@ def test_where_stays_and_via(dairy):
     shipped = [ln for ln in lines if ln.split()[0] == "9"]
     assert len(shipped) == 1 and shipped[0].endswith(f"via {pallet} (depth 2)")
     assert not any("via" in ln for ln in lines if ln.split()[0] in ("0", "2"))  # its own events
+    # ...and so does --json, beside the event's own members.
+    hist = json.loads(trace("history", d, items[1], "--json").stdout)
+    shipped = [(h.get("libtrace:via"), h.get("libtrace:depth")) for h in hist if h.get("bizStep") == "shipping"]
+    assert (pallet, 2) in shipped and all(v in (CASE, pallet) for v, _ in shipped)
+    assert all("libtrace:via" not in h for h in hist if items[1] in h.get("epcList", []))
 
     # Where did the lot go, and where from: the pallet shipment, four items.
     us, wholesaler = canonical(us), canonical(wholesaler)  # parties are stored as Digital Links
