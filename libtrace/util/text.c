@@ -169,7 +169,7 @@ void trace__hex_encode(char *out, const uint8_t *in, size_t n)
 int trace__hex_decode_lower(uint8_t *out, const char *hex, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		int hi = hex[2 * i], lo = hex[2 * i + 1];
+		int hi = (unsigned char)hex[2 * i], lo = (unsigned char)hex[2 * i + 1];
 		if (hi >= 'A' && hi <= 'F')
 			return -1;
 		if (lo >= 'A' && lo <= 'F')
