@@ -133,7 +133,7 @@ int trace__ev_json_oom(const struct json_error_t *err)
 
 int trace__ev_json_text_ok(const char *text, size_t len)
 {
-	json_error_t err;
+	json_error_t err = { 0 };	/* jansson may fail for memory before it fills it */
 	json_t *v = json_loadb(text, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &err);
 	if (v == NULL)
 		return trace__ev_json_oom(&err) ? trace__oom() : 0;

@@ -1052,7 +1052,7 @@ static int read_event(trace_event **out, jrd *j, const json_t *o, const char *pa
 
 static int load(json_t **out, const char *json, size_t len)
 {
-	json_error_t err;
+	json_error_t err = { 0 };	/* jansson may fail for memory before it fills it */
 	*out = NULL;
 	if (json == NULL)
 		return trace__fail(TRACE_EINVAL, "JSON: NULL text");
