@@ -70,9 +70,17 @@ int trace__fail_sys(int code, int sys_errno, const char *fmt, ...)
 	return code;
 }
 
+int trace__fail_static(int code, const char *message)
+{
+	last.rec.code = code;
+	last.rec.message = message;
+	last.rec.sys_errno = 0;
+	return code;
+}
+
 int trace__oom(void)
 {
-	return trace__fail(TRACE_ENOMEM, "out of memory");
+	return trace__fail_static(TRACE_ENOMEM, "out of memory");
 }
 
 void trace__error_prefix(const char *fmt, ...)
@@ -82,18 +90,22 @@ void trace__error_prefix(const char *fmt, ...)
 
 	if (last.rec.message == NULL)
 		return;
-	memcpy(old, last.text, sizeof old);
+	snprintf(old, sizeof old, "%s", last.rec.message);	/* it may be a static text */
 	va_start(ap, fmt);
 	int n = vsnprintf(last.text, sizeof last.text, fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof last.text - 2)
+	if (n < 0 || (size_t)n >= sizeof last.text - 2) {
+		snprintf(last.text, sizeof last.text, "%s", old);	/* the prefix did not fit: keep the message */
+		last.rec.message = last.text;
 		return;
+	}
 	size_t used = (size_t)n;
 	memcpy(last.text + used, ": ", 2);
 	used += 2;
 	size_t room = sizeof last.text - used - 1, len = strlen(old);
 	memcpy(last.text + used, old, len < room ? len : room);
 	last.text[used + (len < room ? len : room)] = 0;
+	last.rec.message = last.text;
 }
 
 void trace__error_recode(int code)

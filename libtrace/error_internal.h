@@ -16,6 +16,9 @@ int trace__fail(int code, const char *fmt, ...) TRACE__PRINTF(2, 3);
 int trace__fail_sys(int code, int sys_errno, const char *fmt, ...) TRACE__PRINTF(3, 4);
 /* Out of memory, with a message that survives the lack of memory. */
 int trace__oom(void);
+/* As trace__fail() with a fixed text (static storage): no formatting, for
+ * outcomes as common as a query's end. */
+int trace__fail_static(int code, const char *message);
 /* Changes the code of the current detail, keeping its message. */
 void trace__error_recode(int code);
 /* A failure decoding bytes read back from storage: a format violation

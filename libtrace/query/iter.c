@@ -133,6 +133,15 @@ int trace__history_start(trace_query *q, uint64_t id)
 {
 	int rc;
 	q->last_emitted = NO_EVENT;
+	/* Room for any code's name (indexed codes are at most 480 bytes), so that
+	 * trace_query_via() names on demand and never fails for memory. */
+	if (q->via_cap < CODE_NAME_MAX + 1) {
+		char *c = trace__realloc(q->via, CODE_NAME_MAX + 1);
+		if (c == NULL)
+			return trace__oom();
+		q->via = c;
+		q->via_cap = CODE_NAME_MAX + 1;
+	}
 	if ((rc = add_interval(q, (interval){ id, 0, NO_EVENT, 0, 0, 0, 0, 1, 0, NULL })) ||
 	    (rc = add_containers(q, id, 0, NO_EVENT, 0)))
 		return rc;
@@ -211,13 +220,8 @@ static int via_name(trace_query *q, uint64_t id)
 		return trace__fail(TRACE_ECORRUPT, "code id %llu has no name", (unsigned long long)id);
 	if (rc)
 		return rc;
-	if (len + 1 > q->via_cap) {
-		char *c = trace__realloc(q->via, len + 1);
-		if (c == NULL)
-			return trace__oom();
-		q->via = c;
-		q->via_cap = len + 1;
-	}
+	if (len + 1 > q->via_cap)
+		return trace__fail(TRACE_ECORRUPT, "code id %llu has a name of %zu bytes", (unsigned long long)id, len);
 	memcpy(q->via, name, len);
 	q->via[len] = '\0';
 	q->via_id = id;
@@ -270,7 +274,8 @@ int trace__history_next(trace_query *q)
 		q->event = best;
 		q->current = which;
 		q->depth = q->iv[which].depth;
-		return q->no_via ? TRACE_OK : via_name(q, q->iv[which].id);
+		q->via_want = q->iv[which].id;	/* named only if asked: trace_query_via() */
+		return TRACE_OK;
 	}
 }
 
@@ -472,7 +477,7 @@ int trace_query_next(trace_query *q)
 	q->has_code = 0;
 	int rc = query_step(q);
 	if (rc == TRACE_ITEROVER)
-		trace__fail(TRACE_ITEROVER, "the query has no more results");
+		trace__fail_static(TRACE_ITEROVER, "the query has no more results");
 	return rc;
 }
 
@@ -482,7 +487,12 @@ unsigned trace_query_depth(const trace_query *q) { return q ? q->depth : 0; }
 
 const char *trace_query_via(const trace_query *q)
 {
-	return q && q->kind == Q_HISTORY && q->event != UINT64_MAX && q->has_via ? q->via : NULL;
+	if (q == NULL || q->kind != Q_HISTORY || q->event == UINT64_MAX)
+		return NULL;
+	/* The name is looked up on demand and kept while it stays the same: the
+	 * cache is the query's own state, as a const accessor may keep it. */
+	trace_query *m = (trace_query *)q;
+	return via_name(m, q->via_want) == TRACE_OK ? q->via : NULL;
 }
 
 int trace_query_interval(const trace_query *q, uint64_t *from, uint64_t *to)

@@ -11,6 +11,7 @@
 
 #define MAX_NESTING 1000	/* containers inside containers: a guard against a cycle in old data */
 #define MAX_STAYS 10000000	/* a runaway guard, far beyond any real history */
+#define CODE_NAME_MAX 480	/* the longest code the index holds (index/codes.c) */
 
 enum { Q_HISTORY, Q_WALK, Q_TIME, Q_FIELD, Q_WHERE };
 
@@ -38,6 +39,7 @@ struct trace_query {
 	uint64_t last_emitted;
 	size_t current;		/* the stay the current result came through */
 	uint64_t via_id;	/* the code q->via names, when has_via */
+	uint64_t via_want;	/* the code the current result came through */
 	int has_via;
 	char *via;
 	size_t via_cap;
@@ -58,7 +60,6 @@ struct trace_query {
 	uint64_t until;
 	int started;
 	int borrowed_txn;	/* txn belongs to another query */
-	int no_via;		/* history for counting only: skip naming the via code */
 	/* where: the rows, computed when the query is made */
 	struct where_row *rows;
 	size_t nrows, next_row;

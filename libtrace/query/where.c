@@ -88,7 +88,6 @@ static int count_history(trace_query *q, uint64_t id, count_map *events)
 	h->kind = Q_HISTORY;
 	h->txn = q->txn;
 	h->borrowed_txn = 1;
-	h->no_via = 1;
 	if ((rc = trace__history_start(h, id)) == TRACE_OK)
 		while ((rc = trace__history_next(h)) == TRACE_OK)
 			if (map_add(events, h->event, 1, &added) < 0) {
