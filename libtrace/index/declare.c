@@ -61,6 +61,50 @@ int trace__event_declaration(trace__txn *t, uint64_t idx, uint64_t *declaration)
 	return rc;
 }
 
+/* Calls @fn for each event of code @id, in log order, until it returns
+ * something other than TRACE_OK (TRACE_ITEROVER: stop, no error). */
+static int each_code_event(trace__indexer *ix, uint64_t id, int (*fn)(void *ctx, uint64_t e), void *ctx)
+{
+	trace__cursor *c;
+	uint8_t start[16];
+	int rc = trace__cursor_open(&c, ix->txn, DB_IX_CODE_EVENTS);
+	if (rc)
+		return rc;
+	trace__key2(start, id, 0);
+	trace__val k = { start, 16 }, v;
+	for (rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v); rc == TRACE_OK;
+	     rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v)) {
+		if (k.size != 16 || trace__be64_get(k.data) != id)
+			break;
+		if ((rc = fn(ctx, trace__be64_get((const uint8_t *)k.data + 8))))
+			break;
+	}
+	trace__cursor_close(c);
+	return rc == TRACE_ENOTFOUND || rc == TRACE_ITEROVER ? TRACE_OK : rc;
+}
+
+struct hash_search {
+	trace__indexer *ix;
+	const uint8_t *hash;
+	size_t hlen;
+	uint64_t *found;
+};
+
+static int match_hash(void *ctx, uint64_t e)
+{
+	struct hash_search *h = ctx;
+	uint8_t leaf[TRACE_HASH_MAX_SIZE];
+	trace__val bytes;
+	int rc = read_event(h->ix, e, NULL, &bytes);
+	if (rc || (rc = trace_merkle_leaf_hash(leaf, sizeof leaf, h->ix->hasher, bytes.data, bytes.size)))
+		return rc;
+	if (h->hlen == trace_hasher_size(h->ix->hasher) && memcmp(leaf, h->hash, h->hlen) == 0) {
+		*h->found = e;
+		return TRACE_ITEROVER;
+	}
+	return TRACE_OK;
+}
+
 /* The event among @ev's first code's events whose identity is @hash. */
 static int find_by_hash(trace__indexer *ix, const trace_event *ev, const uint8_t *hash, size_t hlen,
                         uint64_t *found)
@@ -78,28 +122,8 @@ static int find_by_hash(trace__indexer *ix, const trace_event *ev, const uint8_t
 		return TRACE_OK;	/* a code never seen: no event of it to correct */
 	if (rc)
 		return rc;
-	trace__cursor *c;
-	uint8_t start[16], leaf[64];
-	if ((rc = trace__cursor_open(&c, ix->txn, DB_IX_CODE_EVENTS)))
-		return rc;
-	trace__key2(start, id, 0);
-	trace__val k = { start, 16 }, v;
-	for (rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v); rc == TRACE_OK;
-	     rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v)) {
-		if (k.size != 16 || trace__be64_get(k.data) != id)
-			break;
-		uint64_t e = trace__be64_get((const uint8_t *)k.data + 8);
-		trace__val bytes;
-		if ((rc = read_event(ix, e, NULL, &bytes)) ||
-		    (rc = trace_merkle_leaf_hash(leaf, sizeof leaf, ix->hasher, bytes.data, bytes.size)))
-			break;
-		if (hlen == trace_hasher_size(ix->hasher) && memcmp(leaf, hash, hlen) == 0) {
-			*found = e;
-			break;
-		}
-	}
-	trace__cursor_close(c);
-	return rc == TRACE_ENOTFOUND ? TRACE_OK : rc;
+	struct hash_search h = { ix, hash, hlen, found };
+	return each_code_event(ix, id, match_hash, &h);
 }
 
 /* Whether entry @target is @decl_bytes without the errorDeclaration and recordTime. */
@@ -180,9 +204,32 @@ static int replay_one(trace__indexer *ix, uint64_t id, const char *name, uint64_
 	return rc;
 }
 
+struct replay {
+	trace__indexer *ix;
+	uint64_t id;
+	const char *name;
+	uint64_t recall;	/* a recall of the code, put back at its place; NO_EVENT once applied */
+};
+
+/* One of the code's events again, unless declared erroneous. */
+static int replay_event(void *ctx, uint64_t e)
+{
+	struct replay *r = ctx;
+	int rc;
+	if (r->recall != NO_EVENT && e > r->recall) {
+		if ((rc = apply_recall(r->ix, r->id, r->recall)))
+			return rc;
+		r->recall = NO_EVENT;
+	}
+	rc = trace__event_declaration(r->ix->txn, e, NULL);
+	if (rc == TRACE_OK)
+		return TRACE_OK;	/* declared erroneous: it no longer counts */
+	return rc == TRACE_ENOTFOUND ? replay_one(r->ix, r->id, r->name, e) : rc;
+}
+
 int trace__status_recompute(trace__indexer *ix, uint64_t id)
 {
-	uint8_t k8[8], start[16];
+	uint8_t k8[8];
 	trace__val rv;
 	const char *nm;
 	size_t nlen;
@@ -208,38 +255,14 @@ int trace__status_recompute(trace__indexer *ix, uint64_t id)
 		trace__free(name);
 		return rc;
 	}
-	trace__cursor *c;
-	if ((rc = trace__cursor_open(&c, ix->txn, DB_IX_CODE_EVENTS))) {
-		trace__free(name);
-		return rc;
-	}
+	struct replay r = { ix, id, name, recall };
 	ix->replaying = 1;
-	trace__key2(start, id, 0);
-	trace__val k = { start, 16 }, v;
-	for (rc = trace__cursor_get(c, TRACE__CUR_SEEK, &k, &v); rc == TRACE_OK;
-	     rc = trace__cursor_get(c, TRACE__CUR_NEXT, &k, &v)) {
-		if (k.size != 16 || trace__be64_get(k.data) != id)
-			break;
-		uint64_t e = trace__be64_get((const uint8_t *)k.data + 8);
-		if (recall != NO_EVENT && e > recall) {
-			if ((rc = apply_recall(ix, id, recall)))
-				break;
-			recall = NO_EVENT;
-		}
-		rc = trace__event_declaration(ix->txn, e, NULL);
-		if (rc == TRACE_ENOTFOUND)
-			rc = replay_one(ix, id, name, e);
-		else if (rc == TRACE_OK)
-			continue;	/* declared erroneous: it no longer counts */
-		if (rc)
-			break;
-	}
+	rc = each_code_event(ix, id, replay_event, &r);
 	ix->replaying = 0;
-	trace__cursor_close(c);
 	trace__free(name);
-	if (rc != TRACE_OK && rc != TRACE_ENOTFOUND)
+	if (rc)
 		return rc;
-	if (recall != NO_EVENT && (rc = apply_recall(ix, id, recall)))
+	if (r.recall != NO_EVENT && (rc = apply_recall(ix, id, r.recall)))
 		return rc;
 	trace__status s;
 	if ((rc = trace__status_get(ix->txn, id, &s)) && rc != TRACE_ENOTFOUND)

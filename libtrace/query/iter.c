@@ -133,15 +133,6 @@ int trace__history_start(trace_query *q, uint64_t id)
 {
 	int rc;
 	q->last_emitted = NO_EVENT;
-	/* Room for any code's name (indexed codes are at most 480 bytes), so that
-	 * trace_query_via() names on demand and never fails for memory. */
-	if (q->via_cap < CODE_NAME_MAX + 1) {
-		char *c = trace__realloc(q->via, CODE_NAME_MAX + 1);
-		if (c == NULL)
-			return trace__oom();
-		q->via = c;
-		q->via_cap = CODE_NAME_MAX + 1;
-	}
 	if ((rc = add_interval(q, (interval){ id, 0, NO_EVENT, 0, 0, 0, 0, 1, 0, NULL })) ||
 	    (rc = add_containers(q, id, 0, NO_EVENT, 0)))
 		return rc;
@@ -161,6 +152,12 @@ int trace_query_history(trace_query **out, trace_ledger *l, const char *code)
 	trace_query *q = *out;
 	if (code == NULL)
 		rc = trace__fail(TRACE_EINVAL, "history: no code given");
+	/* Room for any code's name (indexed codes are at most 480 bytes), so that
+	 * trace_query_via() names on demand and never fails for memory.  Histories
+	 * inside other queries (where.c) never name one and skip this. */
+	if (rc == TRACE_OK && (q->via = trace__malloc(CODE_NAME_MAX + 1)) == NULL)
+		rc = trace__oom();
+	q->via_cap = q->via ? CODE_NAME_MAX + 1 : 0;
 	if (rc == TRACE_OK && (rc = trace__ledger_code_id(q->txn, code, &id)) == TRACE_OK)
 		rc = trace__history_start(q, id);
 	if (rc) {

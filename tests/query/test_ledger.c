@@ -79,6 +79,23 @@ static int status_of(trace_ledger *l, const char *code, uint32_t *flags)
 	return state;
 }
 
+/* Empties one database of @dir's store behind libtrace's back, as damage would. */
+static void drop_database(const char *dir, const char *name)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	CHECK(mdb_env_create(&env) == 0);
+	mdb_env_set_maxdbs(env, 32);
+	mdb_env_set_mapsize(env, (size_t)1 << 30);
+	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
+	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
+	CHECK(mdb_dbi_open(txn, name, 0, &dbi) == 0);
+	CHECK(mdb_drop(txn, dbi, 0) == 0);
+	CHECK(mdb_txn_commit(txn) == 0);
+	mdb_env_close(env);
+}
+
 static void scenario(const char *dir)
 {
 	trace_ledger *l;
@@ -255,15 +272,7 @@ static void scenario(const char *dir)
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi dbi;
-	mdb_env_create(&env);
-	mdb_env_set_maxdbs(env, 32);
-	mdb_env_set_mapsize(env, (size_t)1 << 30);
-	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
-	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
-	CHECK(mdb_dbi_open(txn, "ix_children", 0, &dbi) == 0);
-	CHECK(mdb_drop(txn, dbi, 0) == 0);
-	CHECK(mdb_txn_commit(txn) == 0);
-	mdb_env_close(env);
+	drop_database(dir, "ix_children");
 	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_WRITE, NULL));
 	CHECK_OK(trace_ledger_reindex(l, &diff));
 	CHECK(diff > 0);
@@ -274,15 +283,7 @@ static void scenario(const char *dir)
 	trace_ledger_close(l);
 
 	/* Empty the stored recall index: the key still signs only what the log shows. */
-	mdb_env_create(&env);
-	mdb_env_set_maxdbs(env, 32);
-	mdb_env_set_mapsize(env, (size_t)1 << 30);
-	CHECK(mdb_env_open(env, dir, 0, 0644) == 0);
-	CHECK(mdb_txn_begin(env, NULL, 0, &txn) == 0);
-	CHECK(mdb_dbi_open(txn, "recalls", 0, &dbi) == 0);
-	CHECK(mdb_drop(txn, dbi, 0) == 0);
-	CHECK(mdb_txn_commit(txn) == 0);
-	mdb_env_close(env);
+	drop_database(dir, "recalls");
 	CHECK_OK(trace_ledger_open(&l, dir, TRACE_OPEN_READONLY, NULL));
 	recalled = 0;
 	CHECK_OK(trace_ledger_recall_list(&list, l, s, INT64_MIN));
